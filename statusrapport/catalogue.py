@@ -1,0 +1,121 @@
+"""The indicator catalogue (``data/catalogue.yml``) and the 13 results of Meld. St. 9 ch. 10."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .exceptions import DataError, Problem
+from .readlog import opened
+
+CHAPTERS = ("samhandling", "psykisk_helse", "akuttmedisin", "kompetanse", "finansiering")
+UNITS = ("prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk", "kroner",
+         "mill. kroner", "mrd. kroner", "per 1 000 innbyggere", "per 10 000 innbyggere", "skår",
+         "døgn")
+NON_NEGATIVE = ("prosent", "dager", "antall", "årsverk", "kroner", "mill. kroner", "mrd. kroner",
+                "per 1 000 innbyggere", "per 10 000 innbyggere", "døgn")
+DIRECTIONS = ("higher", "lower", "neutral")
+LEVELS = ("land", "rhf", "hf", "helsefellesskap", "dps", "kommune")
+ID = re.compile(r"^[a-z][a-z0-9_]*$")
+REQUIRED = ("id", "chapter", "title", "definition", "unit", "decimals", "direction", "source",
+            "levels")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    chapter: str
+    title: str
+    definition: str
+    unit: str
+    decimals: int
+    direction: str
+    source: tuple  # source ids; most indicators have one
+    levels: tuple
+    target: dict = None
+    result: int = None
+    projection: bool = False  # values for future periods (e.g. SSB population projections)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    indicators: dict  # id -> Indicator, in file order
+    results: list  # dicts: number, title, direction, indicators, note
+
+    def chapter(self, chapter):
+        return [i for i in self.indicators.values() if i.chapter == chapter]
+
+
+def _check_target(target, where, problems):
+    if not isinstance(target, dict):
+        problems.append(Problem(where, "target skal ha value, comparator, year og ref", column="target"))
+        return
+    for key in ("value", "comparator", "year", "ref"):
+        if key not in target:
+            problems.append(Problem(where, f"target mangler '{key}'", column="target"))
+    if target.get("comparator") not in ("<", "<=", ">", ">="):
+        problems.append(Problem(where, "comparator skal være <, <=, > eller >=", column="target",
+                                value=target.get("comparator")))
+    if not isinstance(target.get("value"), (int, float)):
+        problems.append(Problem(where, "target.value skal være et tall", column="target",
+                                value=target.get("value")))
+
+
+def load(path, source_ids=None):
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(opened(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(Problem(path, "katalogen finnes ikke")) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise DataError(Problem(path, f"kan ikke leses som YAML: {err}")) from None
+    if not isinstance(raw, dict) or "indicators" not in raw:
+        raise DataError(Problem(path, "forventet nøklene 'indicators' og 'results'"))
+    problems, indicators = [], {}
+    for n, entry in enumerate(raw.get("indicators") or [], start=1):
+        where = f"{path} (indikator nr. {n}{', ' + str(entry.get('id')) if isinstance(entry, dict) else ''})"
+        if not isinstance(entry, dict):
+            problems.append(Problem(where, "forventet en indikator-post"))
+            continue
+        missing = [k for k in REQUIRED if k not in entry]
+        if missing:
+            problems.append(Problem(where, f"mangler {', '.join(missing)}"))
+            continue
+        checks = [
+            ("id", ID.match(str(entry["id"])), "små bokstaver, tall og _ (starter med bokstav)"),
+            ("chapter", entry["chapter"] in CHAPTERS, f"ett av {', '.join(CHAPTERS)}"),
+            ("unit", entry["unit"] in UNITS, f"en av {', '.join(UNITS)}"),
+            ("direction", entry["direction"] in DIRECTIONS, "higher, lower eller neutral"),
+            ("decimals", isinstance(entry["decimals"], int) and 0 <= entry["decimals"] <= 3, "0–3"),
+            ("levels", isinstance(entry["levels"], list) and set(entry["levels"]) <= set(LEVELS),
+             f"liste med nivåer blant {', '.join(LEVELS)}"),
+        ]
+        srcs = tuple(s.strip() for s in str(entry["source"]).split(","))
+        if source_ids is not None:
+            checks.append(("source", set(srcs) <= set(source_ids), "id til poster i data/sources/"))
+        for column, ok, expected in checks:
+            if not ok:
+                problems.append(Problem(where, f"ugyldig verdi, forventet {expected}", column=column,
+                                        value=entry[column]))
+        if entry["id"] in indicators:
+            problems.append(Problem(where, "indikator-id er brukt før", column="id", value=entry["id"]))
+        if entry.get("target") is not None:
+            _check_target(entry["target"], where, problems)
+        known = set(REQUIRED) | {"target", "result", "projection"}
+        for key in entry:
+            if key not in known:
+                problems.append(Problem(where, "ukjent felt", column=key))
+        indicators[entry["id"]] = Indicator(
+            str(entry["id"]), entry["chapter"], entry["title"], entry["definition"], entry["unit"],
+            entry["decimals"], entry["direction"], srcs, tuple(entry["levels"]),
+            entry.get("target"), entry.get("result"), bool(entry.get("projection")))
+    results = raw.get("results") or []
+    for res in results:
+        for ind in res.get("indicators") or []:
+            if ind not in indicators:
+                problems.append(Problem(path, f"resultat {res.get('number')} viser til ukjent indikator",
+                                        value=ind))
+    if problems:
+        raise DataError(problems)
+    return Catalogue(indicators, results)

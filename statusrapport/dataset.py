@@ -1,0 +1,180 @@
+"""Everything a chapter reads, in one object: the edition, catalogue, geography, observations
+(filtered to the edition's data year), tiltak and narrative. Files are read lazily, and each one
+is checked against its source record before use."""
+
+import datetime
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import catalogue as catalogue_mod
+from . import edition as edition_mod
+from . import formatting, geography, narrative, observations, sources, targets, tiltak
+from .exceptions import DataError, ParameterError, Problem
+from .readlog import opened
+
+NATIONAL = "land"
+
+
+class Dataset:
+    def __init__(self, root, edition, region=NATIONAL, today=None):
+        self.root = Path(root)
+        self.data_dir = self.root / "data"
+        self.edition = edition_mod.load(self.root / "params" / f"{edition}.yml")
+        self.today = today or datetime.date.today()
+        self.sources = sources.load_all(self.data_dir)
+        self.catalogue = catalogue_mod.load(self.data_dir / "catalogue.yml", set(self.sources))
+        self.geography = geography.load(self.data_dir)
+        self._verify(["geography/kommuner.csv", "geography/units.csv"])
+        if region != NATIONAL and region not in self.geography.codes("helsefellesskap"):
+            known = ", ".join(sorted(self.geography.codes("helsefellesskap")))
+            raise ParameterError(f"ukjent region '{region}'; bruk 'land' eller en av: {known}")
+        self.region = region
+        self._frames = {}
+
+    # -- region -----------------------------------------------------------------------------
+    @property
+    def national(self):
+        return self.region == NATIONAL
+
+    @property
+    def region_name(self):
+        return "Hele landet" if self.national else self.geography.name("helsefellesskap", self.region)
+
+    def focus(self, level):
+        """The region's own codes at ``level`` (empty for the national edition)."""
+        if self.national:
+            return []
+        if level == "helsefellesskap":
+            return [self.region]
+        if level == "rhf":
+            return [self.geography.rhf_of("helsefellesskap", self.region)]
+        if level in ("hf", "kommune"):
+            col = "kommunenummer" if level == "kommune" else "hf"
+            return self.geography.members(col, self.region)
+        return []
+
+    # -- observations -----------------------------------------------------------------------
+    def _verify(self, rels):
+        problems = sources.verify(self.data_dir, self.sources, only=set(rels))
+        unrecorded = [r for r in rels if sources.owner(self.sources, r) is None]
+        problems += [Problem(self.data_dir / r, "filen har ingen kildepost i data/sources/")
+                     for r in unrecorded]
+        if problems:
+            raise DataError(problems)
+
+    def _source_frame(self, source_id):
+        if source_id not in self._frames:
+            rel = f"observations/{source_id}.csv"
+            self._verify([rel])
+            frame, problems = observations.read(self.data_dir / rel, self.catalogue, self.geography,
+                                                set(self.sources), self.today)
+            if problems:
+                raise DataError(problems)
+            self._frames[source_id] = frame
+        return self._frames[source_id]
+
+    def observations(self, ids, level=None, codes=None):
+        """Observations of indicators ``ids`` up to the edition's data year."""
+        ids = [ids] if isinstance(ids, str) else list(ids)
+        unknown = [i for i in ids if i not in self.catalogue.indicators]
+        if unknown:
+            raise DataError(Problem("data/catalogue.yml", "ukjent indikator", value=", ".join(unknown)))
+        wanted = {s for i in ids for s in self.catalogue.indicators[i].source}
+        rels = [f"observations/{s}.csv" for s in sorted(wanted)]
+        have = [s for s, r in zip(sorted(wanted), rels) if (self.data_dir / r).exists()]
+        frames = [self._source_frame(s) for s in have]
+        obs = pd.concat(frames) if frames else pd.DataFrame(columns=observations.COLUMNS)
+        obs = obs[obs["indicator"].isin(ids)]
+        obs = obs[obs["period"].map(observations.period_end_year) <= self.edition.data_year]
+        if level is not None:
+            obs = obs[obs["geo_level"] == level]
+        if codes is not None:
+            obs = obs[obs["geo_code"].isin(list(codes))]
+        obs = obs.copy()
+        obs["name"] = [self.geography.name(lv, c) for lv, c in zip(obs["geo_level"], obs["geo_code"])]
+        return obs.sort_values(["indicator", "geo_level", "geo_code", "period"]).reset_index(drop=True)
+
+    def points(self, id, level="land", code="NO"):
+        """(period, value) pairs of one series, missing values left out, sorted by period."""
+        obs = self.observations(id, level, [code]).dropna(subset=["value"])
+        return list(zip(obs["period"], obs["value"]))
+
+    def latest(self, id, level="land", code="NO"):
+        pts = self.points(id, level, code)
+        return pts[-1] if pts else (None, None)
+
+    # -- presentation helpers ----------------------------------------------------------------
+    def indicator(self, id):
+        return self.catalogue.indicators[id]
+
+    def source_text(self, ids, obs=None):
+        """'Kilde: ...' for the indicators ``ids`` (and the refs of the observations shown)."""
+        ids = [ids] if isinstance(ids, str) else list(ids)
+        parts = []
+        shown = set(obs["source"]) if obs is not None else None
+        for sid in dict.fromkeys(s for i in ids for s in self.indicator(i).source):
+            if shown is not None and sid not in shown:
+                continue
+            src = self.sources[sid]
+            text = f"{src.publisher}: {src.title}"
+            if obs is not None:
+                refs = sorted(set(obs.loc[obs["source"] == sid, "ref"]) - {""})
+                lines = [r[1:].replace("-", "–") for r in refs if r.startswith("L")]
+                if lines and len(lines) <= 4:
+                    text += f", linje {', '.join(lines)}"
+            parts.append(f"{text} ({src.licence})")
+        return "Kilde: " + "; ".join(parts) + "."
+
+    def value_text(self, id, value):
+        ind = self.indicator(id)
+        return formatting.with_unit(value, ind.unit, ind.decimals)
+
+    def target_status(self, id, level="land", code="NO"):
+        ind = self.indicator(id)
+        return targets.status(ind.target, self.points(id, level, code)) if ind.target else None
+
+    def values(self, ids):
+        """Placeholder values for narrative texts: ``{{ id.siste }}`` etc., nationally."""
+        out = {}
+        for i in ids:
+            ind, pts = self.indicator(i), self.points(i)
+            last = pts[-1] if pts else (None, None)
+            prev = pts[-2] if len(pts) > 1 else (None, None)
+            entry = {
+                "tittel": ind.title,
+                "siste": self.value_text(i, last[1]),
+                "periode": formatting.period_label(last[0]) if last[0] else formatting.MISSING,
+                "forrige": self.value_text(i, prev[1]),
+                "forrige_periode": formatting.period_label(prev[0]) if prev[0] else formatting.MISSING,
+                "endring": (formatting.with_unit(last[1] - prev[1], ind.unit if ind.unit != "prosent"
+                                                 else "prosentpoeng", ind.decimals)
+                            if prev[1] is not None else formatting.MISSING),
+            }
+            if ind.target:
+                entry["mål"] = f"{ind.target['comparator']} {self.value_text(i, ind.target['value'])}"
+                entry["status"] = self.target_status(i)
+            out[i] = entry
+        return out
+
+    def narrative(self, chapter):
+        """The staff's assessment for this edition and chapter as Markdown, placeholders filled;
+        None if no text is written yet."""
+        path = self.data_dir / "narrative" / self.edition.edition / f"{chapter}.md"
+        if not path.exists():
+            return None
+        text = opened(path).read_text(encoding="utf-8")
+        return narrative.fill(text, self.values(list(self.catalogue.indicators)), file=str(path))
+
+    @cached_property
+    def tiltak(self):
+        return tiltak.load(self.data_dir / "tiltak.csv")
+
+    def tiltak_for(self, chapter):
+        plan_start = self.edition.plan_period[:4]
+        return tiltak.for_edition(self.tiltak, self.edition.edition, plan_start, chapter)
+
+
+def open(root, edition, region=NATIONAL):  # noqa: A001 - reads like the papermill API
+    return Dataset(root, edition, region)

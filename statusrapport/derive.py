@@ -1,0 +1,415 @@
+"""Build the geography tables and tidy observations from the register snapshots.
+
+Everything here reads only ``data/snapshots/`` and writes ``data/geography/`` and
+``data/observations/<source>.csv``. Run ``python -m statusrapport.derive`` after a snapshot
+changes; the output is deterministic (sorted rows, fixed number format, LF line endings), so
+``git diff`` shows exactly what moved. Nothing is estimated: rates over several areas are
+sum(numerator) / sum(population), and nothing is aggregated where the source is incomplete.
+"""
+
+import csv
+import re
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SNAP = DATA / "snapshots"
+
+COLUMNS = ["indicator", "period", "geo_level", "geo_code", "value", "status", "source", "ref"]
+LEVEL_ORDER = ["land", "rhf", "hf", "helsefellesskap", "dps", "kommune"]
+
+RHF = {"H03": "Helse Vest", "H04": "Helse Midt-Norge", "H05": "Helse Nord",
+       "H12": "Helse Sør-Øst"}
+SKDE_RHF = {"Helse Vest": "H03", "Helse Midt": "H04", "Helse Nord": "H05", "Helse Sør-Øst": "H12"}
+
+# slug: (name, org.nr in SSB KLASS / helseforetak.csv, SKDE atlas area, helsefellesskap name)
+HF = {
+    "ahus": ("Akershus universitetssykehus", "983971636", "Akershus", "Helsefellesskap Ahus"),
+    "ous": ("Oslo universitetssykehus", "993467049", "OUS", None),
+    "lovisenberg": ("Lovisenberg Diakonale Sykehus", "965985166", "Lovisenberg", None),
+    "diakonhjemmet": ("Diakonhjemmet Sykehus", "982791952", "Diakonhjemmet", None),
+    "innlandet": ("Sykehuset Innlandet", "983971709", "Innlandet", "Helsefellesskap Innlandet"),
+    "vestre_viken": ("Vestre Viken", "894166762", "Vestre Viken", "Helsefellesskap Vestre Viken"),
+    "vestfold": ("Sykehuset i Vestfold", "983975259", "Vestfold", "Helsefellesskap Vestfold"),
+    "telemark": ("Sykehuset Telemark", "983975267", "Telemark", "Helsefellesskap Telemark"),
+    "ostfold": ("Sykehuset Østfold", "983971768", "Østfold", "Helsefellesskap Østfold"),
+    "sorlandet": ("Sørlandet sykehus", "983975240", "Sørlandet", "Helsefellesskap Sørlandet"),
+    "sunnaas": ("Sunnaas sykehus", "883971752", None, None),
+    "stavanger": ("Helse Stavanger", "983974678", "Stavanger", "Helsefellesskap Stavanger"),
+    "fonna": ("Helse Fonna", "983974694", "Fonna", "Helsefellesskap Fonna"),
+    "bergen": ("Helse Bergen", "983974724", "Bergen", "Helsefellesskap Bergen"),
+    "forde": ("Helse Førde", "983974732", "Førde", "Helsefellesskap Førde"),
+    "more_og_romsdal": ("Helse Møre og Romsdal", "997005562", "Møre og Romsdal",
+                        "Helsefellesskap Møre og Romsdal"),
+    "st_olav": ("St. Olavs hospital", "883974832", "St. Olav", "Helsefellesskap St. Olav"),
+    "nord_trondelag": ("Helse Nord-Trøndelag", "983974791", "Nord-Trøndelag",
+                       "Helsefellesskap Nord-Trøndelag"),
+    "helgeland": ("Helgelandssykehuset", "983974929", "Helgeland", "Helsefellesskap Helgeland"),
+    "nordland": ("Nordlandssykehuset", "983974910", "Nordland", "Helsefellesskap Nordland"),
+    "unn": ("Universitetssykehuset Nord-Norge", "983974899", "UNN", "Helsefellesskap UNN"),
+    "finnmark": ("Finnmarkssykehuset", "983974880", "Finnmark", "Helsefellesskap Finnmark"),
+}
+OSLO = "0301"  # Oslo kommune is its own helsefellesskap (SOURCES.md §5)
+# Oslo's hospital catchment is split between OUS, Lovisenberg, Diakonhjemmet and Ahus by bydel,
+# and no bydel population is snapshotted: per-capita figures for these HF areas would be wrong.
+HF_SPLIT_CATCHMENT = {"ous", "ahus"}
+
+# Indicators read straight from the SKDE atlas: (indicator, file, annual column with {} for the
+# year or None when the atlas gives only the five-year average, five-year average column).
+# Which column holds which measure follows the chart definitions in each atlas file
+# (e.g. in polyklinikk_18.json `Rate_YYYY` is the patient rate, `Rate.YYYY` the contact-day rate).
+ATLAS = [
+    ("phv_poliklinikk_pasienter", "polyklinikk_18.json", "Rate_{}", "Snitt_rate"),
+    ("phv_poliklinikk_kontaktdager", "polyklinikk_18.json", "Rate.{}", "Snittrate"),
+    ("phv_dogn_pasienter", "opphold_18.json", "Rate_{}", "Snitt_rate"),
+    ("phv_dogn_opphold", "opphold_18.json", "Rate.{}", "Snittrate"),
+    ("phv_liggedogn", "opphold_18.json", "Rate1.{}", "Snittrate1"),
+    ("phv_liggedogn_per_opphold", "opphold_18.json", None, "dogn_p_opphold"),
+    ("phv_dps_poliklinikk_pasienter", "poliklinikk_dps_18.json", "Rate_{}", "Snitt_rate"),
+    ("phv_dps_dogn_opphold", "opphold_dps_18_ny.json", "Rate.{}", "Snittrate"),
+    ("phv_depresjon_poliklinikk_pasienter", "depresjon_pol.json", "Rate.{}", "Snitt_rate"),
+    ("phv_angst_poliklinikk_pasienter", "angst_pol.json", "Rate.{}", "Snitt_rate"),
+    ("phv_adhd_poliklinikk_pasienter", "adhd_pol.json", "Rate.{}", "Snitt_rate"),
+    ("phv_spiseforstyrrelse_poliklinikk_pasienter", "eteforstyrring_pol.json", "Rate.{}",
+     "Snitt_rate"),
+    ("phv_psykose_poliklinikk_pasienter", "psykose_pol.json", "Rate.{}", "Snitt_rate"),
+    ("phv_psykose_dogn_pasienter", "psykose_dogn2_updated.json", "PasRate.{}", "Snitt_rate"),
+    ("kpr_psyk_pasienter_voksne", "kpr_18.json", "Rate_{}", "Snitt_rate"),
+    ("kpr_psyk_konsultasjoner_voksne", "kpr_18.json", "Rate.{}", "Snittrate"),
+    ("bup_poliklinikk_pasienter", "pasient_polyklinikk_all_en.json", "Rate.{}", "Snitt_rate"),
+    ("bup_poliklinikk_kontaktdager", "polyklinikk_kontakt_eng.json", "Rate.{}", "Snittrate"),
+    ("bup_dogn_pasienter", "ny_pasient_dogn_all_en.json", "Rate.{}", "Snitt_rate"),
+    ("bup_rus_pasienter", "rusunder18_pas_en.json", None, "Snitt_rate"),
+    ("rus_pasienter_18_24", "rus18plus_pas_en.json", "Rate.{}", "Snitt_rate"),
+    ("bup_depresjon_pasienter", "depresjon_pas1_en.json", None, "Snitt_rate"),
+    ("bup_angst_pasienter", "angst_pas_en.json", None, "Snitt_rate"),
+    ("bup_adhd_pasienter", "adhd_pas2_en.json", None, "Snitt_rate"),
+    ("bup_spiseforstyrrelse_pasienter", "eteforstyring_pas_en.json", None, "Snitt_rate"),
+    ("kpr_psyk_pasienter_barn", "ny-55-kpr_pasient_all_en.json", "Rate.{}", "Snitt_rate"),
+    ("kpr_psyk_kontakter_barn", "ny-kpr_kontakt_en.json", "Rate.{}", "Snittrate"),
+    ("andel_barn_psyk_begge_nivaer", "ny-55-kpr_pasient_all_en.json", None, "begge"),
+]
+ATLAS_YEARS = {"psyk2": range(2020, 2025), "bup": range(2019, 2024)}
+
+SSB_HF_METRICS = {  # SSB metric in hf_capacity_2024_2025.csv: (indicator, aggregate by sum?)
+    "arsverk_totalt": ("arsverk_hf_totalt", True),
+    "arsverk_legespesialister": ("arsverk_hf_legespesialister", True),
+    "arsverk_sykepleiere": ("arsverk_hf_sykepleiere", True),
+    "arsverk_spesialsykepleiere": ("arsverk_hf_spesialsykepleiere", True),
+    "senger_psyk_voksne": ("senger_psyk_voksne", True),
+    "senger_psyk_barn": ("senger_psyk_barn", True),
+    "senger_rus": ("senger_rus", True),
+    "senger_somatikk": ("senger_somatikk", True),
+    "utskrivninger_somatikk": ("utskrivninger_somatikk", True),
+    "beleggsprosent_somatikk": ("beleggsprosent_somatikk", False),  # a ratio: never summed
+}
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+def slug(name):
+    """ASCII slug for a Norwegian area name: 'Bjørgvin' -> 'bjorgvin', 'Bærum' -> 'baerum'."""
+    s = name.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+
+
+def fmt(value):
+    """Fixed number format: at most 4 decimals, no trailing zeros, '' for a missing value."""
+    if value is None or pd.isna(value):
+        return ""
+    text = f"{round(float(value), 4):.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def obs(indicator, period, level, code, value, source, ref, status=""):
+    return {"indicator": indicator, "period": str(period), "geo_level": level,
+            "geo_code": code, "value": value, "status": status, "source": source, "ref": ref}
+
+
+def frame(rows):
+    """Observation rows as a sorted DataFrame with formatted values."""
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    df["value"] = df["value"].map(fmt)
+    df["_lvl"] = df["geo_level"].map(LEVEL_ORDER.index)
+    df = df.sort_values(["indicator", "_lvl", "geo_code", "period"], kind="stable")
+    return df.drop(columns="_lvl").reset_index(drop=True)
+
+
+def write_csv(df, path):
+    """Write a table as UTF-8 CSV with LF line endings (byte-for-byte reproducible)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(df.columns)
+        w.writerows(df.astype(str).itertuples(index=False, name=None))
+
+
+def read(snap, rel, **kw):
+    """Read a snapshot CSV as text columns (BOM-safe), so codes like '0301' keep their zero."""
+    return pd.read_csv(snap / rel, encoding="utf-8-sig", dtype=str, keep_default_na=False, **kw)
+
+
+def sum_by_area(df, kommuner, value_cols, levels=("helsefellesskap", "rhf", "land")):
+    """Sum kommune-level columns to helsefellesskap, RHF and land (one row per area and period)."""
+    geo = kommuner[["kommunenummer", "helsefellesskap", "hf", "rhf"]].assign(land="NO")
+    df = df[[c for c in df.columns if c not in geo.columns or c == "kommunenummer"]]
+    df = df.merge(geo, on="kommunenummer", how="left", validate="many_to_one")
+    parts = []
+    for level in levels:
+        g = df.groupby([level, "period"], as_index=False)[value_cols].sum()
+        parts.append(g.rename(columns={level: "geo_code"}).assign(geo_level=level))
+    return pd.concat(parts, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------- geography
+
+def kommuner(snap=SNAP):
+    """The 357 kommuner of 2024 with population, HF catchment, RHF and helsefellesskap (proxy).
+
+    Population and fylke come from SSB/Geonorge (ssb_befolkning_2024); HF and RHF from SSB KLASS
+    lokalsykehusområder (ssb_klass_opptak); helsefellesskap from the proxy (HF of the
+    lokalsykehusområde, Oslo kommune on its own).
+    """
+    bef = read(snap, "ssb_befolkning_2024/kommuner_2024_befolkning_areal.csv")
+    klass = read(snap, "ssb_klass_opptak/municipality_catchment.csv")
+    proxy = read(snap, "helsefellesskap_proxy/kommune_hf_rhf_helsefellesskap_proxy.csv")
+    by_orgnr = {orgnr: s for s, (_, orgnr, _, _) in HF.items()}
+    df = bef.merge(klass, left_on="kommunenummer", right_on="municipality_code", validate="1:1")
+    df = df.merge(proxy[["kommunenummer", "hf_id", "helsefellesskap_proxy"]],
+                  on="kommunenummer", suffixes=("", "_proxy"), validate="1:1")
+    df["hf"] = df["hf_id"].map(by_orgnr)
+    df["helsefellesskap"] = df["hf_id_proxy"].map(by_orgnr)
+    df.loc[df["helsefellesskap_proxy"] == "Oslo", "helsefellesskap"] = "oslo"
+    out = pd.DataFrame({
+        "kommunenummer": df["kommunenummer"], "kommunenavn": df["kommunenavn"],
+        "fylkesnummer": df["fylkesnummer"], "fylkesnavn": df["fylkesnavn"],
+        "folketall_2024": df["folketall_2024_01_01"].astype(int), "hf": df["hf"],
+        "rhf": df["helseregion"], "helsefellesskap": df["helsefellesskap"]})
+    if out[["hf", "rhf", "helsefellesskap"]].isna().any().any():
+        raise ValueError("kommune without HF, RHF or helsefellesskap")
+    return out.sort_values("kommunenummer").reset_index(drop=True)
+
+
+def units(snap=SNAP):
+    """Every geographic unit used in observations except kommuner: land, RHF, HF,
+    helsefellesskap and the 69 DPS areas (names as in SSB KLASS 632 and SKDE)."""
+    foretak = read(snap, "ssb_klass_opptak/helseforetak.csv").set_index("hf_id")["helseregion"]
+    areas = read(snap, "ssb_klass_opptak/opptaksomrader.csv")
+    rows = [("land", "NO", "Hele landet", "")]
+    rows += [("rhf", code, name, code) for code, name in RHF.items()]
+    for s, (name, orgnr, _, hf_name) in HF.items():
+        rows.append(("hf", s, name, foretak[orgnr]))
+        if hf_name:
+            rows.append(("helsefellesskap", s, hf_name, foretak[orgnr]))
+    rows.append(("helsefellesskap", "oslo", "Helsefellesskap Oslo", "H12"))
+    for _, a in areas[areas["omrade_type"] == "dps"].iterrows():
+        rows.append(("dps", "dps_" + slug(a["omrade_navn"]), a["omrade_navn"],
+                     foretak.get(a["hf_id"], "")))
+    df = pd.DataFrame(rows, columns=["level", "code", "name", "rhf"])
+    df["_lvl"] = df["level"].map(LEVEL_ORDER.index)
+    return df.sort_values(["_lvl", "code"]).drop(columns="_lvl").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------- sources
+
+def skde_helseatlas(snap=SNAP):
+    """Mental-health rates per HF area, DPS area, RHF and land from SKDE Helseatlas.
+
+    Values are copied as published; the only computed series is liggedøgn per opphold by year
+    (liggedøgn rate / opphold rate, same population), since the atlas gives it only as a
+    five-year average.
+    """
+    t = read(snap, "skde_helseatlas/helseatlas_psyk_bup_tidy.csv")
+    # Four psyk2 files (angst, bipolar, ocd, ptsd) hold three data blocks, flattened in file
+    # order: patient rates, contact-day rates (again named `Rate.YYYY`), a combined table. The
+    # first occurrence of each variable is the patient block, which is the one we use.
+    t = t.drop_duplicates(["fil", "omrade", "variabel"], keep="first")
+    area = {a: s for s, (_, _, a, _) in HF.items() if a}
+
+    def geo(row):
+        kind, name = row["omradetype"], row["omrade"]
+        if kind == "land":
+            return "land", "NO"
+        if kind == "rhf":
+            return "rhf", SKDE_RHF[name]
+        if kind == "dps":
+            return "dps", "dps_" + slug(name)
+        return "hf", area[name]
+
+    t[["geo_level", "geo_code"]] = t.apply(geo, axis=1, result_type="expand")
+    t["value"] = t["verdi"].astype(float)
+    src = "helseatlas_psyk_bup_tidy.csv"
+    rows = []
+    for ind, fil, annual, avg in ATLAS:
+        f = t[t["fil"] == fil]
+        atlas = f["atlas"].iloc[0]
+        years = ATLAS_YEARS[atlas]
+        wanted = {avg: f"{years[0]}-{years[-1]}"}
+        if annual:
+            wanted.update({annual.format(y): str(y) for y in years})
+        for _, r in f[f["variabel"].isin(wanted)].iterrows():
+            rows.append(obs(ind, wanted[r["variabel"]], r["geo_level"], r["geo_code"],
+                            r["value"], "skde_helseatlas", f"{src}: {fil} {r['variabel']}"))
+    # liggedøgn per opphold by year = liggedøgn rate / opphold rate (opphold_18.json)
+    f = t[t["fil"] == "opphold_18.json"].set_index(["geo_level", "geo_code", "variabel"])["value"]
+    for (level, code) in sorted({k[:2] for k in f.index}):
+        for y in ATLAS_YEARS["psyk2"]:
+            value = f[(level, code, f"Rate1.{y}")] / f[(level, code, f"Rate.{y}")]
+            rows.append(obs("phv_liggedogn_per_opphold", y, level, code, value, "skde_helseatlas",
+                            f"{src}: opphold_18.json Rate1.{y} / Rate.{y}"))
+    return frame(rows)
+
+
+def ssb_hf_kapasitet(komm, snap=SNAP):
+    """Beds, discharges, occupancy and årsverk per HF (SSB 13942/13953), summed to RHF and land,
+    and årsverk per 1 000 inhabitants of the catchment (population 1.1.2024)."""
+    cap = read(snap, "ssb_hf_kapasitet/hf_capacity_2024_2025.csv")
+    by_name = {name + " HF": s for s, (name, _, _, _) in HF.items()}
+    cap["hf"] = cap["helseforetak"].map(by_name)
+    if cap["hf"].isna().any():
+        unknown = set(cap.loc[cap["hf"].isna(), "helseforetak"])
+        raise ValueError(f"unknown HF in SSB file: {unknown}")
+    cap["value"] = cap["value"].astype(float)
+    rhf_of = units(snap).query("level == 'hf'").set_index("code")["rhf"]
+    cap["rhf"] = cap["hf"].map(rhf_of)
+    src, rows = "hf_capacity_2024_2025.csv", []
+    for _, r in cap[cap["metric"].isin(SSB_HF_METRICS)].iterrows():
+        ind = SSB_HF_METRICS[r["metric"]][0]
+        rows.append(obs(ind, r["period"], "hf", r["hf"], r["value"], "ssb_hf_kapasitet",
+                        f"{src}: {r['metric']} ({r['source_id']})"))
+    summed = [m for m, (_, add) in SSB_HF_METRICS.items() if add]
+    totals = {}
+    for level, key in (("rhf", "rhf"), ("land", None)):
+        g = cap[cap["metric"].isin(summed)]
+        g = g.assign(geo="NO") if key is None else g.assign(geo=g[key])
+        sums = g.groupby(["metric", "period", "geo"])["value"].sum()
+        for (metric, period, code), v in sums.items():
+            totals[(metric, period, level, code)] = v
+            rows.append(obs(SSB_HF_METRICS[metric][0], period, level, code, v, "ssb_hf_kapasitet",
+                            f"{src}: {metric}, sum over HF"))
+    # per 1 000 inhabitants of the catchment (kommune population 1.1.2024, main HF of each kommune)
+    pop = {("hf", k): v for k, v in komm.groupby("hf")["folketall_2024"].sum().items()
+           if k not in HF_SPLIT_CATCHMENT}
+    pop.update({("rhf", k): v for k, v in komm.groupby("rhf")["folketall_2024"].sum().items()})
+    pop[("land", "NO")] = komm["folketall_2024"].sum()
+    ref_pop = "kommuner_2024_befolkning_areal.csv: folketall_2024_01_01"
+    for metric in [m for m in summed if m.startswith("arsverk_")]:
+        ind = SSB_HF_METRICS[metric][0] + "_per_1000"
+        for _, r in cap[cap["metric"] == metric].iterrows():
+            if ("hf", r["hf"]) in pop:
+                rows.append(obs(ind, r["period"], "hf", r["hf"],
+                                r["value"] / pop[("hf", r["hf"])] * 1000, "ssb_hf_kapasitet",
+                                f"{src}: {metric} / {ref_pop}"))
+        for (m, period, level, code), v in totals.items():
+            if m == metric:
+                rows.append(obs(ind, period, level, code, v / pop[(level, code)] * 1000,
+                                "ssb_hf_kapasitet", f"{src}: {metric}, sum over HF / {ref_pop}"))
+    return frame(rows)
+
+
+def ssb_kostra_11996(komm, snap=SNAP):
+    """Legeårsverk in the kommunehelsetjeneste (FGK10) and in KAD (function 256) per kommune.
+
+    Kommune values are kept for every year published. Aggregates, per-10 000 rates and the KAD
+    share need all 357 kommuner and are therefore given for 2024–2025 only.
+    """
+    files = {"fgk10": "legearsverk_fgk10_totalt_kommune.csv",
+             "256": "legearsverk_256_oyeblikkelig_hjelp_dogn_kommune.csv"}
+    parts = []
+    for key, fil in files.items():
+        d = read(snap, f"ssb_kostra_11996/{fil}")
+        parts.append(d.rename(columns={"municipality_code": "kommunenummer", "value": key})
+                     [["kommunenummer", "period", key]].astype({key: float}))
+    df = parts[0].merge(parts[1], on=["kommunenummer", "period"], how="outer")
+    # a year is complete when every kommune has both series
+    both = df.dropna(subset=["fgk10", "256"]).groupby("period")["kommunenummer"].nunique()
+    complete = sorted(p for p, n in both.items() if n == len(komm))
+    pop = komm.set_index("kommunenummer")["folketall_2024"]
+    ind = {"fgk10": "legearsverk_kommune", "256": "legearsverk_kad"}
+    ref = {k: f"{f}: legearsverk_{k}" for k, f in files.items()}
+    ref_pop = "kommuner_2024_befolkning_areal.csv: folketall_2024_01_01"
+    rows = []
+    for _, r in df.iterrows():
+        for key in files:
+            if pd.notna(r[key]):
+                rows.append(obs(ind[key], r["period"], "kommune", r["kommunenummer"], r[key],
+                                "ssb_kostra_11996", ref[key]))
+                if r["period"] in complete:
+                    rows.append(obs(ind[key] + "_per_10000", r["period"], "kommune",
+                                    r["kommunenummer"], r[key] / pop[r["kommunenummer"]] * 10000,
+                                    "ssb_kostra_11996", f"{ref[key]} / {ref_pop}"))
+        if pd.notna(r["256"]) and pd.notna(r["fgk10"]) and r["fgk10"] > 0:
+            rows.append(obs("legearsverk_kad_andel", r["period"], "kommune", r["kommunenummer"],
+                            r["256"] / r["fgk10"] * 100, "ssb_kostra_11996",
+                            "legearsverk_256 / legearsverk_fgk10"))
+    full = df[df["period"].isin(complete)].assign(pop=lambda d: d["kommunenummer"].map(pop))
+    for _, a in sum_by_area(full, komm, ["fgk10", "256", "pop"]).iterrows():
+        for key in files:
+            agg = f"{ref[key]}, sum over kommuner"
+            rows.append(obs(ind[key], a["period"], a["geo_level"], a["geo_code"], a[key],
+                            "ssb_kostra_11996", agg))
+            rows.append(obs(ind[key] + "_per_10000", a["period"], a["geo_level"], a["geo_code"],
+                            a[key] / a["pop"] * 10000, "ssb_kostra_11996", f"{agg} / {ref_pop}"))
+        rows.append(obs("legearsverk_kad_andel", a["period"], a["geo_level"], a["geo_code"],
+                        a["256"] / a["fgk10"] * 100, "ssb_kostra_11996",
+                        "sum legearsverk_256 / sum legearsverk_fgk10"))
+    return frame(rows)
+
+
+def ssb_befolkning_2024(komm):
+    """Population 1.1.2024 per kommune, helsefellesskap, HF catchment, RHF and land, and the share
+    living in kommuner under 5 000 inhabitants (denominators for the whole report)."""
+    ref = "kommuner_2024_befolkning_areal.csv: folketall_2024_01_01"
+    rows = [obs("befolkning", 2024, "kommune", k, v, "ssb_befolkning_2024", ref)
+            for k, v in komm.set_index("kommunenummer")["folketall_2024"].items()]
+    pop = komm["folketall_2024"]
+    d = komm.assign(period="2024", small=pop.where(pop < 5000, 0))
+    for _, a in sum_by_area(d, komm, ["folketall_2024", "small"],
+                            levels=("helsefellesskap", "hf", "rhf", "land")).iterrows():
+        if a["geo_level"] == "hf" and a["geo_code"] in HF_SPLIT_CATCHMENT:
+            continue
+        rows.append(obs("befolkning", 2024, a["geo_level"], a["geo_code"], a["folketall_2024"],
+                        "ssb_befolkning_2024", f"{ref}, sum over kommuner"))
+        if a["geo_level"] != "hf":
+            rows.append(obs("andel_befolkning_smaa_kommuner", 2024, a["geo_level"], a["geo_code"],
+                            a["small"] / a["folketall_2024"] * 100, "ssb_befolkning_2024",
+                            f"{ref}, kommuner < 5 000 / alle"))
+    return frame(rows)
+
+
+def helsefellesskap_proxy(komm):
+    """Number of kommuner per helsefellesskap (proxy), RHF and land."""
+    d = komm.assign(period="2024", n=1)
+    rows = [obs("antall_kommuner", 2024, a["geo_level"], a["geo_code"], a["n"],
+                "helsefellesskap_proxy", "kommune_hf_rhf_helsefellesskap_proxy.csv: antall rader")
+            for _, a in sum_by_area(d, komm, ["n"]).iterrows()]
+    return frame(rows)
+
+
+# ---------------------------------------------------------------------------------- main
+
+def build(snap=SNAP):
+    """All derived tables, keyed by their path relative to data/."""
+    komm = kommuner(snap)
+    return {
+        "geography/kommuner.csv": komm,
+        "geography/units.csv": units(snap),
+        "observations/skde_helseatlas.csv": skde_helseatlas(snap),
+        "observations/ssb_hf_kapasitet.csv": ssb_hf_kapasitet(komm, snap),
+        "observations/ssb_kostra_11996.csv": ssb_kostra_11996(komm, snap),
+        "observations/ssb_befolkning_2024.csv": ssb_befolkning_2024(komm),
+        "observations/helsefellesskap_proxy.csv": helsefellesskap_proxy(komm),
+    }
+
+
+def main(out=DATA, snap=SNAP):
+    """Rewrite the derived tables under ``out`` (default: data/)."""
+    for rel, df in build(snap).items():
+        write_csv(df, Path(out) / rel)
+        print(f"{rel}: {len(df)} rader")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""What a chapter notebook shows. Every output carries ``statusrapport`` metadata so the
+stitcher can number figures and tables, write captions and collect the data behind them;
+in JupyterLab the same outputs render as a normal image, table or text."""
+
+import base64
+import html
+
+from IPython.display import display
+
+from . import narrative
+
+META = "statusrapport"
+
+
+def _emit(bundle, meta):
+    display(bundle, metadata={META: meta}, raw=True)
+
+
+def heading(text, level=2):
+    """A numbered section heading (level 2 or 3) built at run time, e.g. per region."""
+    _emit({"text/markdown": "#" * level + " " + text}, {"kind": "heading", "level": level, "text": text})
+
+
+def markdown(text):
+    """Markdown text; raw HTML in it is shown as text, never interpreted. ``None`` (e.g. an
+    assessment not written yet) is shown as a note, so the gap is visible."""
+    if text is None:
+        return note("Vurderingen for denne utgaven er ikke skrevet ennå.", kind="missing")
+    body = narrative.to_html(text)
+    _emit({"text/html": body, "text/markdown": text}, {"kind": "html", "html": body})
+
+
+def figure(fig):
+    """A :class:`statusrapport.figures.Figure` with its caption, alt text, source and data."""
+    png = base64.b64encode(fig.png()).decode("ascii")
+    meta = {"kind": "figure", "id": fig.id, "caption": fig.caption, "alt": fig.alt,
+            "source": fig.source, "unit": fig.unit, "data": fig.table()}
+    _emit({"image/png": png, "text/plain": f"Figur: {fig.caption}"}, meta)
+
+
+def table(tab):
+    """A :class:`statusrapport.tables.Table`; cells are already formatted strings."""
+    meta = {"kind": "table", "id": tab.id, "caption": tab.caption, "source": tab.source,
+            "unit": tab.unit, "columns": tab.columns, "rows": tab.rows,
+            "align": tab.align, "data": tab.data}
+    _emit({"text/html": tab.html(), "text/plain": f"Tabell: {tab.caption}"}, meta)
+
+
+def record(name, value, unit="", decimals=0, label=""):
+    """A headline value, collected into the manifest (and compared across editions)."""
+    meta = {"kind": "record", "name": name, "value": value, "unit": unit,
+            "decimals": decimals, "label": label}
+    _emit({"text/plain": f"{name} = {value}"}, meta)
+
+
+def show(item):
+    """Show what a view returned: a figure, a table, or a note that the data is missing."""
+    from .figures import Figure
+    from .tables import Table
+
+    if isinstance(item, Figure):
+        figure(item)
+    elif isinstance(item, Table):
+        table(item)
+    else:
+        note(str(item), kind="missing")
+
+
+def note(text, kind="info"):
+    """A highlighted box (e.g. data gaps); plain text, escaped."""
+    body = f'<div class="box box-{html.escape(kind)}"><p>{html.escape(text)}</p></div>'
+    _emit({"text/html": body, "text/plain": text}, {"kind": "html", "html": body})
+
+
+def headlines(ds, chapter):
+    """Record the latest national value of every indicator in ``chapter`` for the manifest."""
+    for ind in ds.catalogue.chapter(chapter):
+        period, value = ds.latest(ind.id)
+        if value is not None:
+            record(ind.id, value, ind.unit, ind.decimals, f"{ind.title} ({period})")

@@ -1,0 +1,88 @@
+"""Editions: one params file per yearly report (``params/<edition>.yml``)."""
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .exceptions import ParameterError
+
+# key -> (type, required)
+SCHEMA = {
+    "edition": (str, True),
+    "title": (str, True),
+    "plan": (str, True),
+    "plan_period": (str, True),
+    "reporting_year": (int, True),
+    "data_year": (int, True),
+    "baseline_year": (int, True),
+    "previous_edition": (str, False),
+    "regions": (list, False),
+    "draft": (bool, False),
+}
+
+
+@dataclass(frozen=True)
+class Edition:
+    edition: str
+    title: str
+    plan: str
+    plan_period: str
+    reporting_year: int
+    data_year: int
+    baseline_year: int
+    path: Path
+    previous_edition: str = ""
+    regions: list = field(default_factory=list)
+    draft: bool = False
+
+    def parameters(self):
+        """The values every chapter notebook receives (plain types, safe to inject)."""
+        return {"edition": self.edition}
+
+
+def load(path):
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"{path}: utgavefilen finnes ikke")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ParameterError(f"{path}: kan ikke leses som YAML: {err}") from None
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{path}: forventet nøkkel: verdi-par, fant {type(raw).__name__}")
+    problems = []
+    for key in raw:
+        if key not in SCHEMA:
+            problems.append(f"ukjent nøkkel '{key}' (gyldige: {', '.join(SCHEMA)})")
+    for key, (typ, required) in SCHEMA.items():
+        if key not in raw:
+            if required:
+                problems.append(f"mangler nøkkel '{key}'")
+            continue
+        value = raw[key]
+        if typ is str and isinstance(value, int) and not isinstance(value, bool):
+            value = raw[key] = str(value)
+        if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+            problems.append(f"'{key}' skal være {typ.__name__}, fant {value!r}")
+    if not problems:
+        this_year = datetime.date.today().year
+        if raw["data_year"] > raw["reporting_year"] or raw["reporting_year"] > this_year + 1:
+            problems.append(
+                f"'data_year' ({raw['data_year']}) kan ikke være etter 'reporting_year' "
+                f"({raw['reporting_year']}), og rapportåret ikke langt fram i tid"
+            )
+        if raw["edition"] != path.stem:
+            problems.append(f"'edition' ({raw['edition']}) skal være lik filnavnet ({path.stem})")
+    if problems:
+        raise ParameterError(f"{path}: " + "; ".join(problems))
+    return Edition(path=path, **raw)
+
+
+def newest(params_dir):
+    """The default edition: the newest params file."""
+    files = sorted(Path(params_dir).glob("*.yml"))
+    if not files:
+        raise ParameterError(f"{params_dir}: ingen utgavefiler (*.yml)")
+    return files[-1]

@@ -1,0 +1,71 @@
+"""Exception types. Each carries enough context (file, row, column, chapter, cell) for a
+message that a non-programmer can act on."""
+
+
+class StatusrapportError(Exception):
+    """Base class; the CLI prints ``str(err)`` and exits with ``err.exit_code``."""
+
+    exit_code = 1
+
+
+class ParameterError(StatusrapportError):
+    """A bad edition file or command-line parameter."""
+
+    exit_code = 2
+
+
+class Problem:
+    """One validation finding: where it is and what was expected."""
+
+    def __init__(self, file, message, row=None, column=None, value=None):
+        self.file, self.message = str(file), message
+        self.row, self.column, self.value = row, column, value
+
+    def __str__(self):
+        where = self.file
+        if self.row is not None:
+            where += f", rad {self.row}"
+        if self.column is not None:
+            where += f", kolonne '{self.column}'"
+        got = "" if self.value is None else f" (fant: {self.value!r})"
+        return f"{where}: {self.message}{got}"
+
+    def __eq__(self, other):
+        return isinstance(other, Problem) and str(self) == str(other)
+
+    def __hash__(self):
+        return hash(str(self))
+
+
+class DataError(StatusrapportError):
+    """One or more problems in data files; all problems of a run are reported together."""
+
+    exit_code = 3
+
+    def __init__(self, problems):
+        self.problems = list(problems) if isinstance(problems, (list, tuple)) else [problems]
+        lines = [f"{len(self.problems)} feil i data:"] + [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class PlaceholderError(StatusrapportError):
+    """A narrative placeholder that does not resolve."""
+
+    exit_code = 3
+
+
+class ChapterError(StatusrapportError):
+    """A chapter notebook failed; names the chapter, cell and exception."""
+
+    exit_code = 4
+
+    def __init__(self, chapter, cell=None, ename="", evalue="", line=None, log=None):
+        self.chapter, self.cell, self.ename, self.evalue = chapter, cell, ename, evalue
+        self.line, self.log = line, log
+        where = f"kapittel '{chapter}'" + (f", celle {cell}" if cell is not None else "")
+        msg = f"{where}: {ename}: {evalue}"
+        if line:
+            msg += f"\n    i linjen: {line}"
+        if log:
+            msg += f"\n    full feilmelding: {log}"
+        super().__init__(msg)

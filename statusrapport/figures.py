@@ -1,0 +1,181 @@
+"""House style for figures: one colour-blind-safe palette (Okabe-Ito), markers so no series
+relies on colour alone, Norwegian number formatting, target as a reference line, and alt text
+written from the data."""
+
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from . import formatting  # noqa: E402
+
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+MUTED = "#9DB4C8"
+WIDTH, HEIGHT, DPI = 7.2, 3.8, 150
+
+plt.rcParams.update({
+    "font.family": "DejaVu Sans", "font.size": 9.5, "axes.titlesize": 10,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+    "grid.color": "#dddddd", "grid.linewidth": 0.6, "axes.axisbelow": True,
+    "axes.edgecolor": "#555555", "xtick.color": "#333333", "ytick.color": "#333333",
+    "legend.frameon": False, "svg.hashsalt": "statusrapport",
+})
+
+
+@dataclass
+class Figure:
+    """A rendered chart with everything a reader needs besides the picture."""
+
+    id: str
+    caption: str
+    alt: str
+    source: str
+    unit: str
+    data: object  # pandas.DataFrame behind the chart
+    mpl: object
+
+    def png(self):
+        buf = io.BytesIO()
+        # Fixed metadata: identical input gives identical bytes.
+        self.mpl.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+        plt.close(self.mpl)
+        return buf.getvalue()
+
+    def table(self):
+        frame = self.data.astype(object).where(self.data.notna(), None)
+        return {"columns": [str(c) for c in frame.columns], "rows": frame.values.tolist()}
+
+
+def _axis_formatter(unit, decimals):
+    def fmt(value, _pos):
+        text = formatting.number(value, decimals if value % 1 else 0)
+        return text + ("\u00a0%" if unit in ("prosent", "prosentendring") else "")
+    return FuncFormatter(fmt)
+
+
+def _value(v, unit, decimals):
+    return formatting.with_unit(v, unit, decimals)
+
+
+def _target_text(target, unit, decimals):
+    return f"Mål: {target['comparator']} {_value(target['value'], unit, decimals)}"
+
+
+def line(data, *, id, caption, source, unit, decimals=0, target=None, ylabel=None):
+    """Development over time. ``data``: columns ``period``, ``series``, ``value``."""
+    data = data.dropna(subset=["value"])
+    periods = sorted(data["period"].unique())
+    fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
+    series_names = list(dict.fromkeys(data["series"]))
+    for i, name in enumerate(series_names):
+        part = data[data["series"] == name].sort_values("period")
+        xs = [periods.index(p) for p in part["period"]]
+        ax.plot(xs, part["value"], color=PALETTE[i % 7], marker=MARKERS[i % 7],
+                linewidth=2, markersize=5, label=name)
+    if target is not None:
+        ax.axhline(target["value"], color="#333333", linestyle="--", linewidth=1.2)
+        ax.annotate(_target_text(target, unit, decimals), xy=(0, target["value"]),
+                    xytext=(2, 3), textcoords="offset points", fontsize=8.5, color="#333333")
+    ax.set_xticks(range(len(periods)), [formatting.period_label(p) for p in periods])
+    ax.yaxis.set_major_formatter(_axis_formatter(unit, decimals))
+    ax.yaxis.set_major_locator(MaxNLocator(6))
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(ylabel or unit)
+    if len(series_names) > 1:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(4, len(series_names)),
+                  fontsize=8.5)
+    fig.tight_layout()
+    return Figure(id, caption, _line_alt(data, series_names, periods, unit, decimals, target),
+                  source, unit, data.reset_index(drop=True), fig)
+
+
+def _line_alt(data, series_names, periods, unit, decimals, target):
+    first, last = formatting.period_label(periods[0]), formatting.period_label(periods[-1])
+    parts = [f"Linjediagram med {len(series_names)} serie{'r' if len(series_names) > 1 else ''} "
+             f"for perioden {first}–{last}."]
+    for name in series_names[:6]:
+        part = data[data["series"] == name].sort_values("period")
+        a, b = part.iloc[0], part.iloc[-1]
+        if len(part) == 1:
+            parts.append(f"{name}: {_value(a['value'], unit, decimals)} i "
+                         f"{formatting.period_label(a['period'])}.")
+        else:
+            parts.append(f"{name}: fra {_value(a['value'], unit, decimals)} i "
+                         f"{formatting.period_label(a['period'])} til {_value(b['value'], unit, decimals)} "
+                         f"i {formatting.period_label(b['period'])}.")
+    if len(series_names) > 6:
+        parts.append(f"Ytterligere {len(series_names) - 6} serier er med i datatabellen.")
+    if target is not None:
+        parts.append(_target_text(target, unit, decimals) + ".")
+    return " ".join(parts)
+
+
+def bars(data, *, id, caption, source, unit, decimals=0, highlight=(), reference=None,
+         target=None, xlabel=None):
+    """Comparison across areas or groups. ``data``: columns ``label``, ``value`` and optionally
+    ``series`` (grouped bars, e.g. two years). ``highlight``: labels drawn darker and hatched;
+    ``reference``: (label, value) drawn as a line, e.g. the national value."""
+    data = data.dropna(subset=["value"]).reset_index(drop=True)
+    grouped = "series" in data.columns
+    series_names = list(dict.fromkeys(data["series"])) if grouped else [None]
+    order = (data.groupby("label", sort=False)["value"].max().sort_values().index.tolist())
+    height = max(2.4, 0.28 * len(order) * (1 + 0.45 * (len(series_names) - 1)) + 1.0)
+    fig, ax = plt.subplots(figsize=(WIDTH, min(height, 9.5)))
+    bar_h = 0.8 / len(series_names)
+    vmax = data["value"].max()
+    for s, name in enumerate(series_names):
+        part = data if name is None else data[data["series"] == name]
+        for _, row in part.iterrows():
+            y = order.index(row["label"]) + (s - (len(series_names) - 1) / 2) * bar_h
+            hi = row["label"] in highlight
+            color = PALETTE[s % 7] if (grouped or hi) else MUTED
+            if not grouped and hi:
+                color = PALETTE[1]
+            ax.barh(y, row["value"], height=bar_h * 0.92, color=color,
+                    hatch="//" if hi else None, edgecolor="white" if not hi else "#222222",
+                    linewidth=0.5, label=name if (grouped and _ == part.index[0]) else None)
+            ax.text(row["value"] + vmax * 0.01, y, formatting.number(row["value"], decimals),
+                    va="center", fontsize=7.5 if len(order) > 12 else 8.5, color="#222222")
+    for ref, style in ((reference, ":"), ((None, target["value"]) if target else None, "--")):
+        if ref is not None:
+            ax.axvline(ref[1], color="#333333", linestyle=style, linewidth=1.2)
+    ax.set_yticks(range(len(order)), order)
+    ax.xaxis.set_major_formatter(_axis_formatter(unit, decimals))
+    ax.set_xlim(0, vmax * 1.12)
+    ax.set_xlabel(xlabel or unit)
+    ax.grid(axis="y", visible=False)
+    handles = []
+    if grouped:
+        ax.legend(loc="lower right", fontsize=8.5)
+    if reference is not None:
+        handles.append(f"prikket linje: {reference[0]} ({formatting.number(reference[1], decimals)})")
+    if target is not None:
+        handles.append(f"stiplet linje: {_target_text(target, unit, decimals).lower()}")
+    if handles:
+        ax.set_title("; ".join(handles).capitalize(), fontsize=8.5, loc="left", color="#333333")
+    fig.tight_layout()
+    alt = _bars_alt(data, series_names, highlight, reference, unit, decimals)
+    return Figure(id, caption, alt, source, unit, data, fig)
+
+
+def _bars_alt(data, series_names, highlight, reference, unit, decimals):
+    parts = [f"Liggende stolpediagram med {data['label'].nunique()} kategorier"
+             + (f" og {len(series_names)} serier ({', '.join(map(str, series_names))})."
+                if series_names != [None] else ".")]
+    last = data if series_names == [None] else data[data["series"] == series_names[-1]]
+    top, bottom = last.loc[last["value"].idxmax()], last.loc[last["value"].idxmin()]
+    label = "" if series_names == [None] else f" ({series_names[-1]})"
+    parts.append(f"Høyest{label}: {top['label']} med {_value(top['value'], unit, decimals)}; "
+                 f"lavest: {bottom['label']} med {_value(bottom['value'], unit, decimals)}.")
+    for h in highlight:
+        row = last[last["label"] == h]
+        if len(row):
+            parts.append(f"Uthevet: {h} med {_value(row['value'].iloc[0], unit, decimals)}.")
+    if reference is not None:
+        parts.append(f"Referanselinje: {reference[0]} med {_value(reference[1], unit, decimals)}.")
+    return " ".join(parts)

@@ -1,0 +1,78 @@
+"""manifest.json: what went into an edition and what came out, for audit and comparison."""
+
+import hashlib
+import importlib.metadata
+import json
+import subprocess
+from pathlib import Path
+
+from .display import META
+from .sources import sha256
+
+PACKAGES = ("papermill", "nbconvert", "nbclient", "pandas", "matplotlib", "weasyprint", "openpyxl",
+            "PyYAML", "Markdown", "numpy")
+
+
+def git_commit(root):
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "ukjent"
+    commit = out.stdout.strip() or "ukjent"
+    return commit + ("+lokale-endringer" if dirty and commit != "ukjent" else "")
+
+
+def versions():
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def inputs(root):
+    """sha256 of every file the build can read: data, notebooks, params, templates."""
+    root = Path(root)
+    files = {}
+    for sub in ("data", "notebooks", "params", "report_templates"):
+        for path in sorted((root / sub).rglob("*")):
+            if path.is_file() and ".ipynb_checkpoints" not in path.parts:
+                files[path.relative_to(root).as_posix()] = sha256(path)
+    return files
+
+
+def tree_hash(root, subdirs):
+    h = hashlib.sha256()
+    for sub in subdirs:
+        for path in sorted((Path(root) / sub).rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(root).as_posix().encode() + sha256(path).encode())
+    return h.hexdigest()
+
+
+def records(book):
+    """Headline values recorded by chapters with ``display.record``."""
+    found = {}
+    for cell in book.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get(META)
+            if meta and meta.get("kind") == "record":
+                found[meta["name"]] = {k: meta[k] for k in ("value", "unit", "decimals", "label")}
+    return found
+
+
+def write(path, content):
+    Path(path).write_text(json.dumps(content, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+                          encoding="utf-8")
+
+
+def read(path):
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,50 @@
+"""Atomic publishing: an edition is built in a scratch folder next to its destination and
+swapped into place in one step, so ``output/`` only ever holds a complete last good report."""
+
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(a, b):
+    """Swap two paths atomically (Linux renameat2); False if the system cannot."""
+    fn = getattr(_libc, "renameat2", None)
+    if fn is None:
+        return False
+    return fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
+
+
+@contextmanager
+def lock(output_dir):
+    """One publisher at a time per output folder."""
+    Path(output_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(output_dir) / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def swap_in(staged, final, keep_subdirs=()):
+    """Replace ``final`` by ``staged``. Subfolders named in ``keep_subdirs`` (the region editions
+    inside a national edition) are carried over by hard links before the swap."""
+    staged, final = Path(staged), Path(final)
+    if final.exists():
+        for name in keep_subdirs:
+            if (final / name).is_dir() and not (staged / name).exists():
+                shutil.copytree(final / name, staged / name, copy_function=os.link)
+        if _exchange(staged, final):
+            shutil.rmtree(staged)
+            return
+        old = final.with_name(f".old-{final.name}-{os.getpid()}")
+        os.rename(final, old)
+        os.rename(staged, final)
+        shutil.rmtree(old)
+    else:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staged, final)

@@ -1,0 +1,157 @@
+"""Building one edition: validate, execute chapters, stitch, render, publish atomically."""
+
+import datetime
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, chapters, downloads, execute, manifest, pdf, publish, stitch, validate
+from . import edition as edition_mod
+from .dataset import NATIONAL, Dataset
+from .exceptions import DataError, StatusrapportError
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class Options:
+    root: Path
+    params: Path
+    region: str = NATIONAL
+    formats: tuple = FORMATS
+    only: tuple = ()
+    output: Path = None
+    jobs: int = None
+    force: bool = False
+    allow_errors: bool = False
+    progress: object = print
+
+
+@dataclass
+class Result:
+    out_dir: Path
+    runs: list = field(default_factory=list)
+    failures: list = field(default_factory=list)
+    unchanged: bool = False
+    published: bool = False
+    seconds: float = 0.0
+
+
+class BuildFailed(StatusrapportError):
+    exit_code = 4
+
+
+def out_dir_for(output, edition, region):
+    base = Path(output) / edition
+    return base if region == NATIONAL else base / region
+
+
+def build(opt):
+    start = time.perf_counter()
+    root = Path(opt.root).resolve()
+    output = Path(opt.output or root / "output").resolve()
+    ed = edition_mod.load(opt.params)
+    problems = validate.run(root)
+    if problems:
+        raise DataError(problems)
+    ds = Dataset(root, ed.edition, opt.region)  # checks the region before anything runs
+    selected = chapters.discover(root / "notebooks", opt.only)
+    final = out_dir_for(output, ed.edition, opt.region)
+    params = {"edition": ed.edition, "region": opt.region}
+    output.mkdir(parents=True, exist_ok=True)
+    staging = execute.scratch_dir(output)
+    lines, shown = [], opt.progress
+
+    def progress(text):
+        lines.append(f"{time.perf_counter() - start:7.1f} s  {text}")
+        shown(text)
+
+    opt.progress = progress
+    try:
+        (staging / "notebooks").mkdir()
+        (staging / "logs").mkdir()
+        opt.progress(f"Utgave {ed.edition} ({ds.region_name}): {len(selected)} kapitler")
+        runs = execute.run_chapters(selected, params, root, staging / "notebooks", staging / "logs",
+                                    jobs=opt.jobs, force=opt.force, progress=opt.progress)
+        failures = [r for r in runs if r.status == "failed"]
+        result = Result(final, runs, failures)
+        if failures and not opt.allow_errors:
+            _keep_failed(failures, staging, final)
+            return _finish(result, start)
+        report_key = manifest.tree_hash(root, ["report_templates"]) + "|" + "|".join(
+            f"{r.chapter}:{r.key}:{r.status}" for r in runs) + f"|{sorted(opt.formats)}|{__version__}"
+        old = manifest.read(final / "manifest.json")
+        if old and old.get("report_key") == report_key and not failures and all(
+                (final / f"statusrapport.{f}").exists() for f in opt.formats):
+            result.unchanged = True
+            opt.progress("Ingen endringer: rapporten i output/ er allerede oppdatert.")
+            return _finish(result, start)
+        _render(ds, ed, opt, runs, staging, report_key, root, draft=bool(failures))
+        _write_log(staging / "logs" / "build.log", lines)
+        with publish.lock(output):
+            publish.swap_in(staging, final, keep_subdirs=_region_dirs(ds) if ds.national else ())
+        result.published = True
+        return _finish(result, start)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _region_dirs(ds):
+    return sorted(ds.geography.codes("helsefellesskap"))
+
+
+def _keep_failed(failures, staging, final):
+    """Failed notebooks and logs go to <edition>/failed/ for inspection; the report is untouched."""
+    failed = final / "failed"
+    shutil.rmtree(failed, ignore_errors=True)
+    failed.mkdir(parents=True)
+    for run in failures:
+        if run.notebook and Path(run.notebook).exists():
+            shutil.copy(run.notebook, failed)
+        if run.error and run.error.log and Path(run.error.log).exists():
+            shutil.copy(run.error.log, failed)
+            run.error.log = str(failed / Path(run.error.log).name)
+
+
+def _render(ds, ed, opt, runs, staging, report_key, root, draft):
+    data_date = max(s.retrieved for s in ds.sources.values())
+    meta = {"title": ed.title, "edition": ed.edition, "plan": ed.plan, "plan_period": ed.plan_period,
+            "reporting_year": ed.reporting_year, "data_year": ed.data_year, "data_date": data_date,
+            "region": opt.region, "region_name": "" if ds.national else ds.region_name,
+            "draft": draft or ed.draft, "version": __version__, "commit": manifest.git_commit(root)}
+    book = stitch.combine(runs, meta)
+    html_text, info = stitch.render_html(book, root / "report_templates")
+    (staging / "statusrapport.html").write_text(html_text, encoding="utf-8")
+    downloads.write(info["figures"] + info["tables"], staging)
+    if "pdf" in opt.formats:
+        pdf.write(html_text, staging / "statusrapport.pdf", f"{ed.title} – utgave {ed.edition}")
+    if "html" not in opt.formats:
+        (staging / "statusrapport.html").unlink()
+    manifest.write(staging / "manifest.json", {
+        "edition": ed.edition, "region": opt.region, "parameters": {"edition": ed.edition,
+                                                                   "region": opt.region},
+        "formats": sorted(opt.formats), "report_key": report_key, "version": __version__,
+        "git_commit": meta["commit"], "packages": manifest.versions(),
+        "inputs": manifest.inputs(root), "data_date": data_date,
+        "chapters": [{"name": r.chapter, "number": r.number, "status": r.status,
+                      "seconds": round(r.seconds, 2), "cache_key": r.key,
+                      "cache": "hit" if r.status == "cached" else "miss", "reason": r.reason,
+                      "reads": sorted(os.path.relpath(p, root) for p in r.reads)} for r in runs],
+        "figures": [{"number": f["number"], "caption": f["caption"]} for f in info["figures"]],
+        "tables": [{"number": t["number"], "caption": t["caption"]} for t in info["tables"]],
+        "headlines": manifest.records(book),
+        "built": datetime.date.today().isoformat(),
+    })
+
+
+def _write_log(path, lines):
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _finish(result, start):
+    result.seconds = time.perf_counter() - start
+    return result
+
+

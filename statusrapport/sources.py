@@ -1,0 +1,84 @@
+"""Source records (``data/sources/<id>.yml``): provenance and sha256 of every data file."""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .exceptions import DataError, Problem
+from .readlog import opened
+
+REQUIRED = ("id", "title", "publisher", "origin", "licence", "retrieved", "files")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    origin: str
+    licence: str
+    retrieved: str
+    files: dict  # path relative to data/ -> sha256
+    spec: dict  # optional import spec for deliveries
+
+    def citation(self):
+        return f"{self.publisher}: {self.title}"
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def load_all(data_dir):
+    """All source records; problems in any record are reported together."""
+    data_dir = Path(data_dir)
+    found, problems = {}, []
+    for path in sorted((data_dir / "sources").glob("*.yml")):
+        try:
+            raw = yaml.safe_load(opened(path).read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as err:
+            problems.append(Problem(path, f"kan ikke leses: {err}"))
+            continue
+        if not isinstance(raw, dict):
+            problems.append(Problem(path, "forventet en kilde-post (nøkkel: verdi)"))
+            continue
+        missing = [k for k in REQUIRED if k not in raw]
+        if missing:
+            problems.append(Problem(path, f"mangler {', '.join(missing)}"))
+            continue
+        if raw["id"] != path.stem:
+            problems.append(Problem(path, "id skal være lik filnavnet", column="id", value=raw["id"]))
+        found[raw["id"]] = Source(str(raw["id"]), raw["title"], raw["publisher"], raw["origin"],
+                                  raw["licence"], str(raw["retrieved"]), dict(raw["files"] or {}),
+                                  raw.get("import") or {})
+    if problems:
+        raise DataError(problems)
+    return found
+
+
+def verify(data_dir, sources, only=None):
+    """Problems for files whose sha256 differs from their record (or that are missing).
+    ``only``: restrict to these relative paths."""
+    problems = []
+    for src in sources.values():
+        for rel, expected in src.files.items():
+            if only is not None and rel not in only:
+                continue
+            path = Path(data_dir) / rel
+            if not path.is_file():
+                problems.append(Problem(path, f"filen mangler (oppført i sources/{src.id}.yml)"))
+            elif sha256(path) != expected:
+                problems.append(Problem(path, f"sha256 stemmer ikke med sources/{src.id}.yml; "
+                                        "filen er endret etter at kilden ble registrert"))
+    return problems
+
+
+def owner(sources, rel):
+    """The source that records ``rel`` (a path relative to data/), or None."""
+    return next((s for s in sources.values() if rel in s.files), None)

@@ -1,0 +1,124 @@
+"""Stitching executed chapter notebooks into one report: a preprocessor numbers chapters,
+sections, figures and tables and builds the contents; our nbconvert template lays it out."""
+
+import re
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters import TemplateExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Unicode
+
+from . import narrative
+from .display import META
+
+HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*#*\s*$")
+
+
+def combine(runs, meta):
+    """One notebook holding every chapter's cells, each tagged with its chapter."""
+    book = nbformat.v4.new_notebook()
+    book.metadata[META] = dict(meta, chapters=[])
+    for run in runs:
+        nb = nbformat.read(run.notebook, as_version=4)
+        book.metadata[META]["chapters"].append({"name": run.chapter, "number": run.number,
+                                                "status": run.status})
+        for cell in nb.cells:
+            cell.metadata[META + "_chapter"] = {"name": run.chapter, "number": run.number,
+                                                "failed": run.status == "failed"}
+            book.cells.append(cell)
+    return book
+
+
+class NumberingPreprocessor(Preprocessor):
+    """Turns cells into a flat list of blocks (heading, html, figure, table) with numbers:
+    chapter 'N', sections 'N.M', 'Figur N.k', 'Tabell N.k'; collects the contents list."""
+
+    def preprocess(self, nb, resources):
+        self.toc, self.figures, self.tables = [], [], []
+        self.chapter, self.counters = None, {}
+        for cell in nb.cells:
+            cell.metadata["blocks"] = list(self._blocks(cell))
+        info = nb.metadata[META]
+        info["toc"], info["figures"], info["tables"] = self.toc, self.figures, self.tables
+        resources[META] = info  # nbconvert works on a copy; the caller reads numbering here
+        return nb, resources
+
+    def _heading(self, level, text, cell_chapter):
+        if level == 1:
+            self.chapter = cell_chapter["number"]
+            self.counters = {"section": 0, "sub": 0, "figure": 0, "table": 0}
+            number = str(self.chapter)
+        elif level == 2:
+            self.counters["section"] += 1
+            self.counters["sub"] = 0
+            number = f"{self.chapter}.{self.counters['section']}"
+        else:
+            self.counters["sub"] += 1
+            number = f"{self.chapter}.{self.counters['section']}.{self.counters['sub']}"
+        block = {"type": "heading", "level": level, "number": number, "text": text,
+                 "id": "sec-" + number.replace(".", "-"),
+                 "failed": cell_chapter["failed"] if level == 1 else False}
+        if level <= 2:
+            self.toc.append(block)
+        return block
+
+    def _blocks(self, cell):
+        chapter = cell.metadata.get(META + "_chapter", {"number": 0, "failed": False})
+        if cell.cell_type == "markdown":
+            paragraph = []
+            for line in cell.source.splitlines():
+                m = HEADING.match(line)
+                if m:
+                    if paragraph:
+                        yield {"type": "html", "html": narrative.to_html("\n".join(paragraph))}
+                        paragraph = []
+                    yield self._heading(len(m.group(1)), m.group(2), chapter)
+                else:
+                    paragraph.append(line)
+            if "".join(paragraph).strip():
+                yield {"type": "html", "html": narrative.to_html("\n".join(paragraph))}
+            return
+        if cell.cell_type != "code":
+            return
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                yield {"type": "error", "ename": out.get("ename", ""), "evalue": out.get("evalue", "")}
+                continue
+            meta = out.get("metadata", {}).get(META)
+            if not meta:
+                continue  # stray prints, warnings, stderr: kept in the executed notebook only
+            kind = meta["kind"]
+            if kind == "heading":
+                yield self._heading(meta["level"], meta["text"], chapter)
+            elif kind == "html":
+                yield {"type": "html", "html": meta["html"]}
+            elif kind in ("figure", "table"):
+                self.counters[kind] += 1
+                label = "Figur" if kind == "figure" else "Tabell"
+                number = f"{self.chapter}.{self.counters[kind]}"
+                block = dict(meta, type=kind, number=number, label=f"{label} {number}",
+                             anchor=f"{'fig' if kind == 'figure' else 'tab'}-{number.replace('.', '-')}")
+                if kind == "figure":
+                    block["png"] = out["data"]["image/png"]
+                (self.figures if kind == "figure" else self.tables).append(block)
+                yield block
+
+
+class ReportExporter(TemplateExporter):
+    """HTML from our template in ``report_templates/``."""
+
+    export_from_notebook = "Statusrapport"
+    template_name = Unicode("statusrapport").tag(config=True)
+    output_mimetype = "text/html"
+
+    def _file_extension_default(self):
+        return ".html"
+
+
+def render_html(book, templates_dir, template_name="statusrapport"):
+    """Returns (html, info) where info holds the contents, figures and tables with numbers."""
+    exporter = ReportExporter(extra_template_basedirs=[str(Path(templates_dir).resolve())],
+                              template_name=template_name, preprocessors=[NumberingPreprocessor])
+    body, resources = exporter.from_notebook_node(book)
+    return body, resources[META]

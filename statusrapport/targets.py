@@ -1,0 +1,35 @@
+"""Target status from the latest value, the indicator's direction and the target.
+
+- ``nådd``: the latest value meets the target;
+- ``i rute``: not met yet, but the straight line through the last two observations meets it
+  by the target year (a projection shown as a status, never as a value);
+- ``ikke nådd``: neither;
+- ``mangler data``: no observation.
+"""
+
+import operator
+
+OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+STATUSES = ("nådd", "i rute", "ikke nådd", "mangler data")
+
+
+def year_of(period):
+    return int(str(period)[-4:]) if "-" in str(period)[:5] and len(str(period)) == 9 else int(str(period)[:4])
+
+
+def status(target, points):
+    """``points``: list of (period, value) sorted by period, missing values left out."""
+    if not points:
+        return "mangler data"
+    meets = OPS[target["comparator"]]
+    last_period, last = points[-1]
+    if meets(last, target["value"]):
+        return "nådd"
+    if len(points) >= 2:
+        prev_period, prev = points[-2]
+        years = year_of(last_period) - year_of(prev_period)
+        if years > 0:
+            projected = last + (last - prev) / years * (target["year"] - year_of(last_period))
+            if meets(projected, target["value"]):
+                return "i rute"
+    return "ikke nådd"

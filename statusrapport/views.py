@@ -1,0 +1,199 @@
+"""Ready-made figures and tables for chapters, built from the catalogue so every chapter looks
+the same: development over time, comparison across areas, targets, tiltak, key figures."""
+
+import pandas as pd
+
+from . import figures, formatting, tables
+
+LEVEL_NAMES = {"land": "hele landet", "rhf": "regionale helseforetak", "hf": "helseforetaksområder",
+               "helsefellesskap": "helsefellesskap", "dps": "DPS-områder", "kommune": "kommuner"}
+
+
+class Missing(str):
+    """What a view returns when the edition has no data for it; shown as a note, never guessed."""
+
+
+def _slug(*parts):
+    return "-".join(str(p) for p in parts)
+
+
+def _region_levels(ds, ind):
+    """Where a region edition finds its own values for this indicator."""
+    for level in ("helsefellesskap", "hf"):
+        if level in ind.levels and ds.focus(level):
+            return level, ds.focus(level)
+    return None, []
+
+
+def trend(ds, ids, caption=None, target=True):
+    """Line chart over time, nationally; in a region edition the region's own series first."""
+    ids = [ids] if isinstance(ids, str) else list(ids)
+    inds = [ds.indicator(i) for i in ids]
+    frames = []
+    for ind in inds:
+        level, codes = _region_levels(ds, ind)
+        if level and len(ids) == 1:
+            own = ds.observations(ind.id, level, codes)
+            frames.append(own.assign(series=own["name"]))
+        nat = ds.observations(ind.id, "land", ["NO"])
+        label = ind.title if len(ids) > 1 else "Hele landet"
+        frames.append(nat.assign(series=label))
+    data = pd.concat(frames)[["series", "period", "value", "indicator", "geo_code", "source", "ref"]]
+    if data["value"].notna().sum() == 0:
+        return Missing(f"{inds[0].title}: ikke tilgjengelig for perioden til og med "
+                       f"{ds.edition.data_year}.")
+    first = inds[0]
+    tgt = first.target if (target and len(ids) == 1) else None
+    caption = caption or (f"{first.title} ({first.unit})" if len(ids) == 1 else caption)
+    return figures.line(data, id=_slug("trend", *ids), caption=caption,
+                        source=ds.source_text(ids, data), unit=first.unit,
+                        decimals=first.decimals, target=tgt)
+
+
+def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
+    """Bars per area for the latest period (or ``period``); the region's areas highlighted and
+    the national value as a reference line. ``compare_period`` adds a second series."""
+    ind = ds.indicator(id)
+    obs = ds.observations(id, level)
+    if obs["value"].notna().sum() == 0:
+        return Missing(f"{ind.title} for {LEVEL_NAMES[level]}: ikke tilgjengelig for perioden til og med {ds.edition.data_year}.")
+    period = period or obs.dropna(subset=["value"])["period"].max()
+    periods = [p for p in (compare_period, period) if p]
+    data = obs[obs["period"].isin(periods)]
+    frame = pd.DataFrame({"label": data["name"], "value": data["value"], "period": data["period"]})
+    if len(periods) > 1:
+        frame["series"] = frame["period"].map(formatting.period_label)
+    nat = ds.observations(id, "land", ["NO"])
+    nat = nat[nat["period"] == period].dropna(subset=["value"])
+    reference = ("Hele landet", float(nat["value"].iloc[0])) if len(nat) and level != "land" else None
+    highlight = [ds.geography.name(level, c) for c in ds.focus(level)]
+    caption = caption or (f"{ind.title}, {LEVEL_NAMES[level]}, {formatting.period_label(period)}"
+                          f" ({ind.unit})")
+    return figures.bars(frame.drop(columns="period"), id=_slug("area", id, level, period), caption=caption,
+                        source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
+                        highlight=highlight, reference=reference, target=ind.target)
+
+
+def key_figures(ds, ids, caption):
+    """Latest value of each indicator, for the region (if any) and nationally."""
+    rows = []
+    for i in ids:
+        ind = ds.indicator(i)
+        period, value = ds.latest(i)
+        row = {"Indikator": ind.title, "Periode": formatting.period_label(period) if period else "–"}
+        level, codes = _region_levels(ds, ind)
+        if not ds.national:
+            own = ds.observations(i, level, codes[:1]) if level else ds.observations(i).iloc[0:0]
+            own = own.dropna(subset=["value"])
+            own = own[own["period"] == period] if period else own
+            row[ds.region_name] = (ds.value_text(i, own["value"].iloc[0]) if len(own)
+                                   else formatting.MISSING)
+        row["Hele landet"] = ds.value_text(i, value)
+        row["Kilde"] = ", ".join(dict.fromkeys(ds.sources[s].publisher for s in ind.source))
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return tables.from_frame(frame, id=_slug("key", *ids[:3]), caption=caption,
+                             source=ds.source_text(ids), formats={c: str for c in frame.columns
+                                                                  if c not in ("Indikator", "Kilde")})
+
+
+def target_table(ds, chapters, caption):
+    """Every indicator with a target in ``chapters``: target, latest value and status."""
+    chapters = [chapters] if isinstance(chapters, str) else chapters
+    rows, ids = [], []
+    for ch in chapters:
+        for ind in ds.catalogue.chapter(ch):
+            if not ind.target:
+                continue
+            period, value = ds.latest(ind.id)
+            t = ind.target
+            rows.append({"Indikator": ind.title,
+                         "Mål": f"{t['comparator']} {ds.value_text(ind.id, t['value'])} ({t['year']})",
+                         "Siste verdi": ds.value_text(ind.id, value),
+                         "Periode": formatting.period_label(period) if period else "–",
+                         "Status": ds.target_status(ind.id)})
+            ids.append(ind.id)
+    frame = pd.DataFrame(rows, columns=["Indikator", "Mål", "Siste verdi", "Periode", "Status"])
+    src = ds.source_text(ids) if ids else "Kilde: indikatorkatalogen."
+    return tables.from_frame(frame, id=_slug("targets", *chapters), caption=caption, source=src,
+                             formats={"Mål": str, "Siste verdi": str, "Periode": str})
+
+
+def tiltak_table(ds, chapter, caption):
+    rows = ds.tiltak_for(chapter)
+    frame = pd.DataFrame({"Tiltak": rows["title"], "Ansvar": rows["owner"],
+                          "Frist": rows["deadline"], "Status": rows["status"],
+                          "Merknad": rows["comment"]})
+    srcs = sorted(set(rows["source"]))
+    src = "Kilde: " + "; ".join(f"{ds.sources[s].publisher}: {ds.sources[s].title}" for s in srcs
+                                if s in ds.sources) + f"; status per utgave {ds.edition.edition}."
+    return tables.from_frame(frame, id=_slug("tiltak", chapter), caption=caption, source=src)
+
+
+def missing_results(ds, caption):
+    """The results of Meld. St. 9 ch. 10 that no indicator with data follows up yet."""
+    rows = []
+    for res in ds.catalogue.results:
+        with_data = [i for i in res.get("indicators") or [] if ds.latest(i)[1] is not None]
+        rows.append({"Nr.": str(res["number"]), "Resultat": res["title"],
+                     "Indikatorer med data": ", ".join(ds.indicator(i).title for i in with_data)
+                     or "mangler data",
+                     "Merknad": res.get("note", "")})
+    frame = pd.DataFrame(rows)
+    return tables.from_frame(frame, id="results", caption=caption,
+                             source="Kilde: Meld. St. 9 (2023–2024) kapittel 10; indikatorkatalogen.")
+
+
+def compare(ds, ids, caption):
+    """Bars for several indicators with the same unit, one bar per period (e.g. 2017 vs 2021)."""
+    inds = [ds.indicator(i) for i in ids]
+    obs = ds.observations(ids, "land", ["NO"]).dropna(subset=["value"])
+    if obs.empty:
+        return Missing(f"{caption}: ikke tilgjengelig for perioden til og med {ds.edition.data_year}.")
+    titles = {i.id: i.title for i in inds}
+    frame = pd.DataFrame({"label": obs["indicator"].map(titles), "value": obs["value"],
+                          "series": obs["period"].map(formatting.period_label)})
+    if frame["series"].nunique() == 1:
+        frame = frame.drop(columns="series")
+    return figures.bars(frame, id=_slug("compare", *ids[:3]), caption=caption,
+                        source=ds.source_text(ids, obs), unit=inds[0].unit,
+                        decimals=inds[0].decimals)
+
+
+def area_profile(ds, code, ids, caption):
+    """One helsefellesskap next to its RHF and the nation, for the appendix."""
+    rhf = ds.geography.rhf_of("helsefellesskap", code)
+    hfs = ds.geography.members("hf", code)
+    rows, used = [], []
+    for i in ids:
+        ind = ds.indicator(i)
+        level, codes = (("helsefellesskap", [code]) if "helsefellesskap" in ind.levels
+                        else ("hf", hfs) if "hf" in ind.levels else (None, []))
+        if level is None:
+            continue
+        own = ds.observations(i, level, codes[:1]).dropna(subset=["value"])
+        if own.empty:
+            continue
+        period = own["period"].max()
+        value_at = {}
+        for lv, c in ((level, codes[0]), ("rhf", rhf), ("land", "NO")):
+            hit = ds.observations(i, lv, [c]).dropna(subset=["value"])
+            hit = hit[hit["period"] == period]
+            value_at[lv] = ds.value_text(i, hit["value"].iloc[0]) if len(hit) else formatting.MISSING
+        rows.append({"Indikator": ind.title, "Periode": formatting.period_label(period),
+                     "Området": value_at[level], "Regionen (RHF)": value_at["rhf"],
+                     "Hele landet": value_at["land"]})
+        used.append(i)
+    frame = pd.DataFrame(rows, columns=["Indikator", "Periode", "Området", "Regionen (RHF)",
+                                        "Hele landet"])
+    return tables.from_frame(frame, id=_slug("profile", code), caption=caption,
+                             source=ds.source_text(used) if used else "Kilde: –",
+                             formats={c: str for c in frame.columns if c != "Indikator"})
+
+
+def area_order(ds):
+    """Helsefellesskap codes for the appendix: the edition's own region first, then by RHF and name."""
+    units = ds.geography.units
+    hf = units[units["level"] == "helsefellesskap"].sort_values(["rhf", "name"])
+    codes = list(hf["code"])
+    return ([ds.region] + [c for c in codes if c != ds.region]) if not ds.national else codes
