@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from . import formatting  # noqa: E402
 
@@ -41,10 +42,13 @@ class Figure:
 
     def png(self):
         buf = io.BytesIO()
-        # Fixed metadata: identical input gives identical bytes.
-        self.mpl.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+        self.mpl.savefig(buf, format="png", dpi=DPI, facecolor="white")
         plt.close(self.mpl)
-        return buf.getvalue()
+        # RGB without alpha (one image per figure in the PDF) and no metadata chunks, so the
+        # same input always gives the same bytes.
+        out = io.BytesIO()
+        Image.open(buf).convert("RGB").save(out, format="png", optimize=True)
+        return out.getvalue()
 
     def table(self):
         frame = self.data.astype(object).where(self.data.notna(), None)

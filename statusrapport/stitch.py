@@ -24,6 +24,7 @@ def combine(runs, meta):
         book.metadata[META]["chapters"].append({"name": run.chapter, "number": run.number,
                                                 "status": run.status})
         for cell in nb.cells:
+            cell.id = f"{run.chapter}-{cell.id}"  # ids must stay unique across chapters
             cell.metadata[META + "_chapter"] = {"name": run.chapter, "number": run.number,
                                                 "failed": run.status == "failed"}
             book.cells.append(cell)

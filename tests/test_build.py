@@ -1,0 +1,145 @@
+"""End-to-end build of the national edition: HTML structure, PDF content, manifest, determinism."""
+
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import run_build
+
+CHAPTERS = ["Sammendrag", "Samhandling", "Psykisk helse og rus", "Akuttmedisin", "Kompetanse",
+            "Finansiering"]
+
+
+class Outline(HTMLParser):
+    """Collects headings, figures, captions, images, tables and anything that looks like code."""
+
+    def __init__(self):
+        super().__init__()
+        self.h1, self.captions, self.imgs, self.tables, self.toc_links, self.ids = [], [], [], [], [], set()
+        self.code_like, self.lang, self.external = 0, None, []
+        self._stack, self._text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag in ("pre", "code") or "jp-InputArea" in a.get("class", "") or "input_prompt" in a.get("class", ""):
+            self.code_like += 1
+        if tag == "img":
+            self.imgs.append(a)
+            if not a.get("src", "").startswith("data:"):
+                self.external.append(a.get("src"))
+        if tag in ("link", "script"):
+            self.external.append(a.get("href") or a.get("src") or tag)
+        if tag == "a" and a.get("href", "").startswith("#") and self._stack and "toc" in str(self._stack):
+            self.toc_links.append(a["href"][1:])
+        if tag == "table":
+            self.tables.append(a)
+        self._stack.append((tag, a.get("class", "")))
+        self._text = [] if tag in ("h1", "figcaption", "caption") else self._text
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "figcaption", "caption"):
+            text = " ".join("".join(self._text).split())
+            (self.h1 if tag == "h1" else self.captions).append(text)
+        while self._stack and self._stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        self._text.append(data)
+
+
+@pytest.fixture(scope="module")
+def outline(built):
+    _, out, _ = built
+    parser = Outline()
+    parser.feed((out / "statusrapport.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def test_html_has_chapters_in_order_and_no_code(outline):
+    titles = [re.sub(r"^\d+\s+", "", h) for h in outline.h1[1:]]  # first h1 is the cover title
+    assert titles[:6] == CHAPTERS
+    assert outline.lang == "nb"
+    assert outline.code_like == 0
+    assert outline.external == []
+
+
+def test_figures_numbered_per_chapter_with_caption_and_alt(outline):
+    figs = [c for c in outline.captions if c.startswith("Figur")]
+    numbers = [re.match(r"Figur (\d+)\.(\d+)", c).groups() for c in figs]
+    by_chapter = {}
+    for ch, n in numbers:
+        by_chapter.setdefault(ch, []).append(int(n))
+    for ch, ns in by_chapter.items():
+        assert ns == list(range(1, len(ns) + 1)), f"kapittel {ch}: {ns}"
+    for ch in ("2", "3", "4", "5", "6"):
+        assert by_chapter.get(ch), f"ingen figur i kapittel {ch}"
+    assert len(outline.imgs) == len(figs)
+    assert all(len(img.get("alt", "")) > 40 for img in outline.imgs)
+    assert all(img["src"].startswith("data:image/png;base64,") for img in outline.imgs)
+
+
+def test_tables_numbered(outline):
+    tabs = [c for c in outline.captions if c.startswith("Tabell")]
+    assert tabs and all(re.match(r"Tabell \d+\.\d+ \S", c) for c in tabs)
+    assert len(outline.tables) == len(tabs)
+
+
+def test_contents_links_resolve(outline):
+    assert len(outline.toc_links) >= 20
+    assert set(outline.toc_links) <= outline.ids
+
+
+def test_pdf_has_every_figure_and_contents_with_page_numbers(built, outline):
+    _, out, _ = built
+    pdf = out / "statusrapport.pdf"
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    assert len([line for line in listing if line.split()[2] == "image"]) == len(outline.imgs)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = " ".join(text.split())
+    for caption in outline.captions:
+        assert " ".join(caption.split()[:6]) in flat, caption
+    assert re.search(r"Innhold.*2 Samhandling \.+ ?\d+", flat)
+    assert re.search(r"Side \d+ av \d+", flat)
+
+
+def test_manifest(built):
+    project, out, _ = built
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["edition"] == "2026" and m["parameters"] == {"edition": "2026", "region": "land"}
+    assert [c["name"] for c in m["chapters"]][:6] == ["sammendrag", "samhandling", "psykisk_helse",
+                                                      "akuttmedisin", "kompetanse", "finansiering"]
+    assert all(c["status"] in ("done", "cached") and c["seconds"] >= 0 for c in m["chapters"])
+    assert "data/catalogue.yml" in m["inputs"] and len(m["inputs"]["data/catalogue.yml"]) == 64
+    assert m["packages"]["papermill"] and m["git_commit"]
+    assert len(m["headlines"]) >= 30
+
+
+def test_executed_notebooks_kept_for_audit(built):
+    _, out, _ = built
+    names = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
+    assert names[:2] == ["00_sammendrag.ipynb", "01_samhandling.ipynb"] and len(names) == 7
+
+
+def test_second_build_gives_identical_html(built):
+    project, out, _ = built
+    before = (out / "statusrapport.html").read_bytes()
+    result = run_build(project, "--force", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert (out / "statusrapport.html").read_bytes() == before
+
+
+def test_single_chapter_build_keeps_numbering(project):
+    result = run_build(project, "--chapter", "akuttmedisin", "--format", "html",
+                       "--output", str(project / "one"))
+    assert result.returncode == 0, result.stderr
+    html = (project / "one" / "2026" / "statusrapport.html").read_text(encoding="utf-8")
+    assert "Figur 4.1" in html and "Samhandling</h1>" not in html
