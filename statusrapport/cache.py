@@ -38,22 +38,23 @@ def key(notebook_path, parameters, env_hash):
 
 
 def lookup(cache_dir, chapter_key):
-    """The cached executed notebook path, or (None, reason) if missing, corrupt or stale."""
+    """(executed notebook, reason, files it read); the notebook is None if the entry is missing,
+    corrupt or stale."""
     entry = Path(cache_dir) / chapter_key
     meta_path, nb_path = entry / "entry.json", entry / "executed.ipynb"
     if not entry.exists():
-        return None, "ny nøkkel"
+        return None, "ny nøkkel", []
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if sha256(nb_path) != meta["notebook_sha256"]:
             raise ValueError("notebook hash")
     except (OSError, ValueError, KeyError):
         shutil.rmtree(entry, ignore_errors=True)
-        return None, "ødelagt cache-oppføring, kjøres på nytt"
+        return None, "ødelagt cache-oppføring, kjøres på nytt", []
     for path, digest in meta["reads"].items():
         if not Path(path).exists() or sha256(path) != digest:
-            return None, f"datafil endret: {Path(path).name}"
-    return nb_path, "treff"
+            return None, f"datafil endret: {Path(path).name}", []
+    return nb_path, "treff", sorted(meta["reads"])
 
 
 def store(cache_dir, chapter_key, executed_path, reads):

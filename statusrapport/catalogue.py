@@ -73,6 +73,8 @@ def load(path, source_ids=None):
     if not isinstance(raw, dict) or "indicators" not in raw:
         raise DataError(Problem(path, "forventet nøklene 'indicators' og 'results'"))
     problems, indicators = [], {}
+    if not isinstance(raw.get("indicators") or [], list):
+        raise DataError(Problem(path, "'indicators' skal være en liste", column="indicators"))
     for n, entry in enumerate(raw.get("indicators") or [], start=1):
         where = f"{path} (indikator nr. {n}{', ' + str(entry.get('id')) if isinstance(entry, dict) else ''})"
         if not isinstance(entry, dict):
@@ -87,9 +89,11 @@ def load(path, source_ids=None):
             ("chapter", entry["chapter"] in CHAPTERS, f"ett av {', '.join(CHAPTERS)}"),
             ("unit", entry["unit"] in UNITS, f"en av {', '.join(UNITS)}"),
             ("direction", entry["direction"] in DIRECTIONS, "higher, lower eller neutral"),
-            ("decimals", isinstance(entry["decimals"], int) and 0 <= entry["decimals"] <= 3, "0–3"),
-            ("levels", isinstance(entry["levels"], list) and set(entry["levels"]) <= set(LEVELS),
+            ("decimals", isinstance(entry["decimals"], int) and not isinstance(entry["decimals"], bool)
+             and 0 <= entry["decimals"] <= 3, "et heltall 0–3"),
+            ("levels", isinstance(entry["levels"], list) and all(lv in LEVELS for lv in entry["levels"]),
              f"liste med nivåer blant {', '.join(LEVELS)}"),
+            ("title", isinstance(entry["title"], str) and entry["title"].strip(), "en tittel (tekst)"),
         ]
         srcs = tuple(s.strip() for s in str(entry["source"]).split(","))
         if source_ids is not None:
@@ -98,20 +102,29 @@ def load(path, source_ids=None):
             if not ok:
                 problems.append(Problem(where, f"ugyldig verdi, forventet {expected}", column=column,
                                         value=entry[column]))
-        if entry["id"] in indicators:
+        if str(entry["id"]) in indicators:
             problems.append(Problem(where, "indikator-id er brukt før", column="id", value=entry["id"]))
         if entry.get("target") is not None:
             _check_target(entry["target"], where, problems)
         known = set(REQUIRED) | {"target", "result", "projection"}
         for key in entry:
             if key not in known:
-                problems.append(Problem(where, "ukjent felt", column=key))
-        indicators[entry["id"]] = Indicator(
+                problems.append(Problem(where, f"ukjent felt; gyldige felt: {', '.join(sorted(known))}",
+                                        column=key))
+        levels = tuple(entry["levels"]) if isinstance(entry["levels"], list) else ()
+        indicators[str(entry["id"])] = Indicator(
             str(entry["id"]), entry["chapter"], entry["title"], entry["definition"], entry["unit"],
-            entry["decimals"], entry["direction"], srcs, tuple(entry["levels"]),
+            entry["decimals"], entry["direction"], srcs, levels,
             entry.get("target"), entry.get("result"), bool(entry.get("projection")))
     results = raw.get("results") or []
-    for res in results:
+    if not isinstance(results, list):
+        problems.append(Problem(path, "'results' skal være en liste", column="results"))
+        results = []
+    for n, res in enumerate(results, start=1):
+        if not isinstance(res, dict) or not isinstance(res.get("indicators") or [], list):
+            problems.append(Problem(f"{path} (resultat nr. {n})", "forventet number, title, "
+                                    "direction, indicators (liste) og note"))
+            continue
         for ind in res.get("indicators") or []:
             if ind not in indicators:
                 problems.append(Problem(path, f"resultat {res.get('number')} viser til ukjent indikator",

@@ -5,6 +5,7 @@ Exit codes: 0 success; 1 unexpected error; 2 bad parameter; 3 data problem; 4 a 
 130 interrupted."""
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -68,8 +69,13 @@ def build_parser():
     return p
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # clean up staging folders like on Ctrl-C
     try:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:])
@@ -101,22 +107,21 @@ def _build(args):
     params = _params_path(args)
     regions = [args.region]
     if args.region == "all":
-        ed = params.stem
-        regions = ["land"] + sorted(Dataset(ROOT, ed).geography.codes("helsefellesskap"))
+        regions = ["land"] + sorted(Dataset(ROOT, params.stem).geography.codes("helsefellesskap"))
+    opt = report.Options(root=ROOT, params=params, formats=args.format, only=tuple(args.chapter),
+                         output=args.output, jobs=args.jobs, force=args.force,
+                         allow_errors=args.allow_errors)
     status = 0
-    for region in regions:
-        opt = report.Options(root=ROOT, params=params, region=region, formats=args.format,
-                             only=tuple(args.chapter), output=args.output, jobs=args.jobs,
-                             force=args.force, allow_errors=args.allow_errors)
-        result = report.build(opt)
+    for result in report.build(opt, regions):
         for run in result.failures:
             print(f"FEIL: {run.error}", file=sys.stderr)
         if result.failures and not args.allow_errors:
-            print(f"Ingen rapport publisert; {len(result.failures)} kapittel(er) feilet. "
-                  f"Notatbøker med feil: {result.out_dir / 'failed'}", file=sys.stderr)
+            print(f"Ingen rapport publisert i {result.out_dir}; {len(result.failures)} kapittel(er) "
+                  f"feilet. Notatbøker og logger med feil: {result.out_dir / 'failed'}", file=sys.stderr)
             status = 4
         elif result.published:
-            print(f"Ferdig på {result.seconds:.1f} s: {result.out_dir}")
+            draft = " (UTKAST med feil)" if result.failures else ""
+            print(f"Ferdig på {result.seconds:.1f} s{draft}: {result.out_dir}")
     return status
 
 
@@ -134,4 +139,58 @@ def _validate(argv):
     return 0
 
 
-COMMANDS = {"validate": _validate}
+def _indicators(argv):
+    import json
+
+    from . import coverage
+    from .catalogue import CHAPTERS
+
+    p = _Parser(prog="build.py indicators", description="Vis indikatorkatalogen med datadekning.")
+    p.add_argument("--chapter", choices=CHAPTERS, help="bare dette kapitlet")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    args = p.parse_args(argv)
+    rows = coverage.overview(ROOT, args.chapter)
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for r in rows:
+        print(f"{r['id']:<45} {r['chapter']:<14} {r['unit']:<22} {r['periods']:<20} "
+              f"{','.join(r['levels']):<28} {r['target']:<18} {r['source']}")
+    print(f"{len(rows)} indikatorer")
+    return 0
+
+
+def _import(argv):
+    from . import imports
+
+    p = _Parser(prog="build.py import", description="Les en datalevering inn som observasjoner. "
+                "Kilden må ha en post i data/sources/<ID>.yml med en 'import:'-beskrivelse.")
+    p.add_argument("file", type=Path, help="leveransen (JSON-stat2, CSV eller XLSX)")
+    p.add_argument("--source", required=True, metavar="ID", help="kildens id i data/sources/")
+    args = p.parse_args(argv)
+    summary = imports.run(ROOT, args.file, args.source)
+    print(summary)
+    return 0
+
+
+def _verify(argv):
+    from . import report, verify
+
+    p = _Parser(prog="build.py verify", description="Bygg utgaven på nytt i en midlertidig mappe "
+                "og sammenlign med den publiserte i output/.")
+    p.add_argument("--params", type=Path)
+    p.add_argument("--region", default="land")
+    p.add_argument("--output", type=Path)
+    args = p.parse_args(argv)
+    opt = report.Options(root=ROOT, params=_params_path(args), region=args.region, output=args.output)
+    diffs = verify.run(opt, progress=lambda text: None)
+    if diffs:
+        print("Forskjeller funnet:", file=sys.stderr)
+        for d in diffs:
+            print(f"  - {d}", file=sys.stderr)
+        return 1
+    print("identical: den publiserte rapporten er identisk med en ny bygging fra repositoriet.")
+    return 0
+
+
+COMMANDS = {"validate": _validate, "indicators": _indicators, "import": _import, "verify": _verify}

@@ -55,6 +55,11 @@ class Dataset:
             return self.geography.members(col, self.region)
         return []
 
+    def previous(self):
+        """The previous edition of the same plan (same region), or None."""
+        prev = self.edition.previous_edition
+        return Dataset(self.root, prev, self.region, self.today) if prev else None
+
     # -- observations -----------------------------------------------------------------------
     def _verify(self, rels):
         problems = sources.verify(self.data_dir, self.sources, only=set(rels))

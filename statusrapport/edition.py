@@ -23,6 +23,10 @@ SCHEMA = {
 }
 
 
+TYPE_NAMES = {str: "tekst", int: "et heltall (f.eks. 2025)", list: "en liste",
+              bool: "true eller false", dict: "nøkkel: verdi-par", type(None): "ingenting"}
+
+
 @dataclass(frozen=True)
 class Edition:
     edition: str
@@ -50,12 +54,18 @@ def load(path):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise ParameterError(f"{path}: kan ikke leses som YAML: {err}") from None
+    if raw is None:
+        raise ParameterError(f"{path}: filen er tom; forventet nøklene {', '.join(SCHEMA)}")
     if not isinstance(raw, dict):
-        raise ParameterError(f"{path}: forventet nøkkel: verdi-par, fant {type(raw).__name__}")
+        raise ParameterError(f"{path}: forventet nøkkel: verdi-par (f.eks. data_year: 2025), "
+                             f"fant {TYPE_NAMES.get(type(raw), type(raw).__name__)}")
     problems = []
     for key in raw:
         if key not in SCHEMA:
             problems.append(f"ukjent nøkkel '{key}' (gyldige: {', '.join(SCHEMA)})")
+    for key in ("previous_edition",):
+        if raw.get(key) is None:
+            raw.pop(key, None)
     for key, (typ, required) in SCHEMA.items():
         if key not in raw:
             if required:
@@ -64,8 +74,10 @@ def load(path):
         value = raw[key]
         if typ is str and isinstance(value, int) and not isinstance(value, bool):
             value = raw[key] = str(value)
+        if typ is int and isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            value = raw[key] = int(value)  # "2025" in quotes is still a year
         if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
-            problems.append(f"'{key}' skal være {typ.__name__}, fant {value!r}")
+            problems.append(f"'{key}' skal være {TYPE_NAMES[typ]}, fant {value!r}")
     if not problems:
         this_year = datetime.date.today().year
         if raw["data_year"] > raw["reporting_year"] or raw["reporting_year"] > this_year + 1:
@@ -75,6 +87,11 @@ def load(path):
             )
         if raw["edition"] != path.stem:
             problems.append(f"'edition' ({raw['edition']}) skal være lik filnavnet ({path.stem})")
+        prev = raw.get("previous_edition")
+        if prev is not None and not (path.parent / f"{prev}.yml").is_file():
+            problems.append(f"'previous_edition' ({prev}) finnes ikke som {path.parent.name}/{prev}.yml")
+        elif prev is not None and prev >= raw["edition"]:
+            problems.append(f"'previous_edition' ({prev}) skal være en tidligere utgave enn {raw['edition']}")
     if problems:
         raise ParameterError(f"{path}: " + "; ".join(problems))
     return Edition(path=path, **raw)

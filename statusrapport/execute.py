@@ -89,51 +89,82 @@ def check_parameters_cell(source):
     return None
 
 
-def run_chapters(chapters, parameters, root, workdir, logs_dir, jobs=None, force=False,
-                 progress=print, cache_dir=None):
-    """Execute ``chapters``; returns a list of Run in chapter order."""
-    root, workdir = Path(root), Path(workdir)
+@dataclass
+class Task:
+    """One chapter of one edition/region: where its executed notebook and log go."""
+
+    chapter: object  # chapters.Chapter
+    parameters: dict
+    workdir: Path
+    logs: Path
+    label: str = ""  # shown in progress, e.g. the region
+
+
+def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=None):
+    """Execute every task (cached ones are copied); returns a list of Run in task order.
+    All tasks share one worker pool, so 20 region editions run as one queue."""
+    root = Path(root)
     cache_dir = Path(cache_dir or root / ".cache" / "chapters")
     env_hash = cache.environment_hash(root)
-    runs, todo = {}, []
-    for ch in chapters:
+    runs, todo = [None] * len(tasks), []
+    for n, task in enumerate(tasks):
+        ch, name = task.chapter, f"{task.label}{task.chapter.name}"
         run = Run(ch.name, ch.number)
         problem = check_parameters_cell(ch.path)
         if problem:
             run.status, run.error = "failed", ChapterError(ch.name, None, "ParameterCellMissing", problem)
-            runs[ch.name] = run
-            progress(f"  {ch.name:<16} feilet")
+            runs[n] = run
+            progress(f"  {name:<24} FEILET")
             continue
-        run.key = cache.key(ch.path, parameters, env_hash)
-        hit, reason = (None, "--force") if force else cache.lookup(cache_dir, run.key)
-        run.reason = reason
+        run.key = cache.key(ch.path, task.parameters, env_hash)
+        hit, run.reason, run.reads = (None, "--force", []) if force else cache.lookup(cache_dir, run.key)
         if hit:
-            target = workdir / f"{ch.path.stem}.ipynb"
+            target = Path(task.workdir) / f"{ch.path.stem}.ipynb"
             shutil.copyfile(hit, target)
             run.status, run.notebook = "cached", str(target)
-            progress(f"  {ch.name:<16} fra cache")
+            progress(f"  {name:<24} fra cache")
         else:
-            todo.append((ch, run))
-        runs[ch.name] = run
+            todo.append(n)
+        runs[n] = run
     if todo:
         ctx = get_context("spawn")  # kernels and zmq do not survive fork
         with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), mp_context=ctx) as pool:
             futures = {}
-            for ch, run in todo:
-                progress(f"  {ch.name:<16} kjører ...")
-                log = Path(logs_dir) / f"{ch.path.stem}.log"
-                futures[pool.submit(_execute, ch.name, ch.number, ch.path, parameters, workdir, log)] = run
+            for n in todo:
+                t = tasks[n]
+                progress(f"  {t.label}{t.chapter.name:<24} kjører ...")
+                log = Path(t.logs) / f"{t.chapter.path.stem}.log"
+                futures[pool.submit(_execute, t.chapter.name, t.chapter.number, t.chapter.path,
+                                    t.parameters, t.workdir, log)] = n
             for fut in as_completed(futures):
+                n = futures[fut]
                 done = fut.result()
-                done.key, done.reason = futures[fut].key, futures[fut].reason
-                runs[done.chapter] = done
+                done.key, done.reason = runs[n].key, runs[n].reason
+                runs[n] = done
                 word = "ferdig" if done.status == "done" else "FEILET"
-                progress(f"  {done.chapter:<16} {word} ({done.seconds:.1f} s)")
+                progress(f"  {tasks[n].label}{done.chapter:<24} {word} ({done.seconds:.1f} s)")
                 if done.status == "done":
                     cache.store(cache_dir, done.key, done.notebook, done.reads)
-    return [runs[ch.name] for ch in chapters]
+    return runs
 
 
 def scratch_dir(parent):
-    Path(parent).mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=parent, prefix=".build-"))
+    """A staging folder next to the output (same file system, so publishing is a rename).
+    Folders left by builds that were killed are removed first."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    for old in parent.glob(".build-*"):
+        pid = old.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(dir=parent, prefix=f".build-{os.getpid()}-"))
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

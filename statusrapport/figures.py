@@ -14,9 +14,13 @@ from PIL import Image  # noqa: E402
 
 from . import formatting  # noqa: E402
 
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
-MUTED = "#9DB4C8"
+# Okabe-Ito, ordered so the first five reach 3:1 against white (WCAG 1.4.11, graphical
+# objects); orange and sky blue (about 2.3:1) are only used from the sixth series on.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9"]
+MARKERS = ["o", "s", "^", "D", "X", "v", "P"]
+# Grouped bars: the series differ by pattern too, not by colour alone (WCAG 1.4.1).
+SERIES_HATCHES = [None, "...", "xxx", "---", "|||", "+++", "ooo"]
+MUTED = "#6F8FA8"  # plain bars; 3.4:1 against white (was #9DB4C8, 2.1:1)
 WIDTH, HEIGHT, DPI = 7.2, 3.8, 150
 
 plt.rcParams.update({
@@ -91,11 +95,23 @@ def line(data, *, id, caption, source, unit, decimals=0, target=None, ylabel=Non
     ax.set_ylim(bottom=0)
     ax.set_ylabel(ylabel or unit)
     if len(series_names) > 1:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(4, len(series_names)),
-                  fontsize=8.5)
+        # The legend is the key to the markers: it must fit inside the image, so long series
+        # names go one per row instead of being cut off at the edges.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12),
+                  ncol=_legend_columns([str(n) for n in series_names]), fontsize=8.5)
     fig.tight_layout()
     return Figure(id, caption, _line_alt(data, series_names, periods, unit, decimals, target),
                   source, unit, data.reset_index(drop=True), fig)
+
+
+def _legend_columns(labels, width_chars=95):
+    """As many columns (at most 4) as fit across the figure at legend font size."""
+    for ncol in range(min(4, len(labels)), 1, -1):
+        rows = [labels[i:i + ncol] for i in range(0, len(labels), ncol)]
+        widest = [max(len(r[c]) for r in rows if c < len(r)) + 7 for c in range(ncol)]
+        if sum(widest) <= width_chars:
+            return ncol
+    return 1
 
 
 def _line_alt(data, series_names, periods, unit, decimals, target):
@@ -137,25 +153,32 @@ def bars(data, *, id, caption, source, unit, decimals=0, highlight=(), reference
         for _, row in part.iterrows():
             y = order.index(row["label"]) + (s - (len(series_names) - 1) / 2) * bar_h
             hi = row["label"] in highlight
-            color = PALETTE[s % 7] if (grouped or hi) else MUTED
-            if not grouped and hi:
-                color = PALETTE[1]
-            ax.barh(y, row["value"], height=bar_h * 0.92, color=color,
-                    hatch="//" if hi else None, edgecolor="white" if not hi else "#222222",
-                    linewidth=0.5, label=name if (grouped and _ == part.index[0]) else None)
+            if grouped:  # series told apart by colour and pattern; highlight by a dark outline
+                color, hatch = PALETTE[s % 7], SERIES_HATCHES[s % 7]
+                edge, width = ("#222222", 1.2) if hi else ("white", 0.5)
+            else:  # highlighted areas: vermillion, hatched and outlined
+                color, hatch = (PALETTE[1], "//") if hi else (MUTED, None)
+                edge, width = ("#222222", 0.5) if hi else ("white", 0.5)
+            ax.barh(y, row["value"], height=bar_h * 0.92, color=color, hatch=hatch,
+                    edgecolor=edge, hatchcolor="white" if grouped else edge, linewidth=width,
+                    label=name if (grouped and _ == part.index[0]) else None)
             ax.text(row["value"] + vmax * 0.01, y, formatting.number(row["value"], decimals),
                     va="center", fontsize=7.5 if len(order) > 12 else 8.5, color="#222222")
     for ref, style in ((reference, ":"), ((None, target["value"]) if target else None, "--")):
         if ref is not None:
             ax.axvline(ref[1], color="#333333", linestyle=style, linewidth=1.2)
     ax.set_yticks(range(len(order)), order)
+    for tick in ax.get_yticklabels():  # highlighted areas also named in bold, not only coloured
+        if tick.get_text() in highlight:
+            tick.set_fontweight("bold")
     ax.xaxis.set_major_formatter(_axis_formatter(unit, decimals))
     ax.set_xlim(0, vmax * 1.12)
     ax.set_xlabel(xlabel or unit)
     ax.grid(axis="y", visible=False)
     handles = []
-    if grouped:
-        ax.legend(loc="lower right", fontsize=8.5)
+    if grouped:  # legend top-down in the same order as the bars in each group
+        legend_handles, legend_labels = ax.get_legend_handles_labels()
+        ax.legend(legend_handles[::-1], legend_labels[::-1], loc="lower right", fontsize=8.5)
     if reference is not None:
         handles.append(f"prikket linje: {reference[0]} ({formatting.number(reference[1], decimals)})")
     if target is not None:

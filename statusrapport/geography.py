@@ -57,24 +57,49 @@ class Geography:
 
 
 def load(data_dir):
+    """Both geography files, checked row by row; all problems are reported together."""
+    from .catalogue import LEVELS
+    from .observations import read_table
+
     d = Path(data_dir) / "geography"
     problems = []
-    frames = {}
-    for name, cols in (("kommuner.csv", KOMMUNE_COLUMNS), ("units.csv", UNIT_COLUMNS)):
-        path = d / name
-        try:
-            frame = pd.read_csv(opened(path), dtype=str, keep_default_na=False, encoding="utf-8")
-        except FileNotFoundError:
-            problems.append(Problem(path, "filen mangler"))
-            continue
-        missing = [c for c in cols if c not in frame.columns]
-        if missing:
-            problems.append(Problem(path, f"mangler kolonne(r) {', '.join(missing)}; fant "
-                                    f"{', '.join(frame.columns)}"))
-            continue
-        frames[name] = frame
+    kommuner, k_rows = read_table(d / "kommuner.csv", KOMMUNE_COLUMNS, problems)
+    units, u_rows = read_table(d / "units.csv", UNIT_COLUMNS, problems)
+    if units is not None:
+        path = d / "units.csv"
+        for n, level, code in zip(u_rows, units["level"], units["code"]):
+            if level not in LEVELS:
+                problems.append(Problem(path, f"forventet ett av {', '.join(LEVELS)}", row=n,
+                                        column="level", value=level))
+            if not code:
+                problems.append(Problem(path, "koden mangler", row=n, column="code", value=code))
+        for n, code, dup in zip(u_rows, units["code"], units.duplicated(["level", "code"])):
+            if dup:
+                problems.append(Problem(path, "samme nivå og kode står flere ganger", row=n,
+                                        column="code", value=code))
+    if kommuner is not None:
+        path = d / "kommuner.csv"
+        seen = {}
+        known = {col: set() if units is None else set(units.loc[units["level"] == col, "code"])
+                 for col in ("hf", "rhf", "helsefellesskap")}
+        for n, rec in zip(k_rows, kommuner.to_dict("records")):
+            if not (len(rec["kommunenummer"]) == 4 and rec["kommunenummer"].isdigit()):
+                problems.append(Problem(path, "forventet et firesifret kommunenummer", row=n,
+                                        column="kommunenummer", value=rec["kommunenummer"]))
+            elif rec["kommunenummer"] in seen:
+                problems.append(Problem(path, f"samme kommunenummer som rad {seen[rec['kommunenummer']]}",
+                                        row=n, column="kommunenummer", value=rec["kommunenummer"]))
+            seen.setdefault(rec["kommunenummer"], n)
+            if not rec["folketall_2024"].isdigit():
+                problems.append(Problem(path, "forventet et heltall ≥ 0 (uten mellomrom)", row=n,
+                                        column="folketall_2024", value=rec["folketall_2024"]))
+            if units is not None:
+                for col in ("hf", "rhf", "helsefellesskap"):
+                    if rec[col] not in known[col]:
+                        problems.append(Problem(path, f"ukjent kode; forventet en {col}-kode fra "
+                                                "geography/units.csv", row=n, column=col,
+                                                value=rec[col]))
     if problems:
         raise DataError(problems)
-    kommuner = frames["kommuner.csv"]
     kommuner["folketall_2024"] = pd.to_numeric(kommuner["folketall_2024"])
-    return Geography(kommuner, frames["units.csv"])
+    return Geography(kommuner, units)

@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -20,45 +21,176 @@ PERIOD = re.compile(r"^(\d{4})(-(\d{4})|T[1-3]|H[12]|-(0[1-9]|1[0-2])(-\d{2})?)?
 KEY = ["indicator", "period", "geo_level", "geo_code", "source"]
 
 
+NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+CODE_FILES = {"land": "NO", "kommune": "geography/kommuner.csv"}
+
+
 def period_end_year(period):
     m = PERIOD.match(period)
     return int(m.group(3) or m.group(1))
 
 
+def period_start(period):
+    """First day of ``period`` (a valid period string)."""
+    m = PERIOD.match(period)
+    year = int(m.group(1))
+    rest = period[4:]
+    if rest.startswith("T"):
+        return datetime.date(year, 4 * (int(rest[1]) - 1) + 1, 1)
+    if rest.startswith("H"):
+        return datetime.date(year, 1 if rest == "H1" else 7, 1)
+    if m.group(4):
+        return datetime.date(year, int(m.group(4)), int(m.group(5)[1:]) if m.group(5) else 1)
+    return datetime.date(year, 1, 1)
+
+
+def _period_problem(period, today, projection):
+    """None, or what is wrong with ``period``."""
+    m = PERIOD.match(period)
+    if not m:
+        return "forventet f.eks. 2024, 2020-2024, 2021T1, 2022H1, 2022-03 eller 2022-03-31"
+    if m.group(3) and int(m.group(3)) <= int(m.group(1)):
+        return "flerårsperioden skal gå fra et tidligere til et senere år (f.eks. 2020-2024)"
+    try:
+        start = period_start(period)
+    except ValueError:
+        return "ugyldig dato"
+    if not projection and (period_end_year(period) > today.year or start > today):
+        return f"perioden ligger fram i tid (i dag er {today.isoformat()})"
+    return None
+
+
+def _header_problem(path, header, columns=COLUMNS):
+    missing = [c for c in columns if c not in header]
+    extra = [c for c in header if c not in columns]
+    hint = ""
+    if len(header) == 1 and ";" in header[0]:
+        hint = " (semikolon som skilletegn? bruk komma)"
+    elif len(header) == 1 and "\t" in header[0]:
+        hint = " (tabulator som skilletegn? bruk komma)"
+    msg = "feil kolonner" + hint
+    if not hint and not missing and not extra:
+        msg += "; kolonnene står i feil rekkefølge eller flere ganger"
+    if missing and not hint:
+        msg += f"; mangler: {', '.join(missing)}"
+    if extra and not hint:
+        msg += f"; ukjente: {', '.join(repr(c) for c in extra)}"
+    return Problem(path, msg + f"; forventet: {','.join(columns)}", row=1)
+
+
+CSV_ERRORS = {
+    "unexpected end of data": "filen slutter inne i et felt i anførselstegn (avkortet fil eller "
+                              "manglende avsluttende \")",
+    "expected after": "ugyldig bruk av anførselstegn (\" skal stå rundt hele feltet)",
+    "field larger than field limit": "et felt er urimelig langt (manglende avsluttende \"?)",
+}
+
+
+def _records(path, text, problems):
+    """(row number, fields) for each record; CSV syntax errors and fields that run over several
+    lines (a forgotten closing quote) become problems naming the line."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    out = []
+    while True:
+        start_line = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return out
+        except csv.Error as err:
+            why = next((v for k, v in CSV_ERRORS.items() if k in str(err)), f"CSV-feil: {err}")
+            problems.append(Problem(path, f"kan ikke leses som CSV fra linje {start_line}: {why}",
+                                    row=len(out) + 1))
+            return None
+        if reader.line_num > start_line and any("\n" in f or "\r" in f for f in fields):
+            problems.append(Problem(path, f"et felt går over flere linjer (linje {start_line}–"
+                                    f"{reader.line_num}); mangler et avsluttende anførselstegn (\")?",
+                                    row=len(out) + 1))
+            return None
+        out.append((len(out) + 1, fields))
+
+
+def _decode(path, problems):
+    """The file's text (a UTF-8 BOM is accepted), or None with a problem added."""
+    try:
+        raw = opened(path).read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(path, "filen mangler"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")  # a UTF-8 BOM (Excel's "CSV UTF-8") is accepted
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        problems.append(Problem(path, f"ikke gyldig UTF-8 (byte {err.start}, linje {line}); lagre "
+                                "filen som UTF-8", value=raw[err.start:err.start + 1].hex()))
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.append(Problem(path, f"inneholder NUL-tegn (linje {line}); er filen lagret som "
+                                "UTF-16? lagre filen som UTF-8"))
+        return None
+    return text
+
+
+def read_table(path, columns, problems):
+    """A strict CSV table of strings with exactly ``columns`` (in any order), for geography and
+    tiltak: (DataFrame, row numbers as a spreadsheet shows them), or (None, []) with problems
+    added if the file cannot be used at all. Rows with the wrong number of fields are reported
+    and left out."""
+    path = Path(path)
+    text = _decode(path, problems)
+    if text is None:
+        return None, []
+    if not text.strip():
+        problems.append(Problem(path, f"filen er tom; forventet overskriftsraden {','.join(columns)}"))
+        return None, []
+    rows = _records(path, text, problems)
+    if rows is None:
+        return None, []
+    header = rows[0][1]
+    if sorted(header) != sorted(columns):
+        problems.append(_header_problem(path, header, columns))
+        return None, []
+    good, numbers = [], []
+    for n, fields in rows[1:]:
+        if not fields:
+            continue
+        if len(fields) != len(header):
+            problems.append(Problem(path, f"har {len(fields)} felt, forventet {len(header)} "
+                                    "(avkortet linje eller feil skilletegn?)", row=n,
+                                    value=",".join(fields)))
+            continue
+        good.append(dict(zip(header, fields)))
+        numbers.append(n)
+    return pd.DataFrame(good, columns=list(columns), dtype=str), numbers
+
+
 def read(path, catalogue, geography, source_ids, today=None):
     """Returns (DataFrame, problems). Rows with problems are left out of the frame."""
     today = today or datetime.date.today()
-    problems = []
-    raw = opened(path).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        return None, [Problem(path, f"ikke gyldig UTF-8 (byte {err.start}, linje {line}); lagre filen "
-                              "som UTF-8", value=raw[err.start:err.start + 1].hex())]
+    path, problems = Path(path), []
+    text = _decode(path, problems)
+    if text is None:
+        return None, problems
     if not text.strip():
-        return None, [Problem(path, "filen er tom")]
-    rows = list(csv.reader(io.StringIO(text)))
-    header = rows[0]
+        return None, [Problem(path, "filen er tom; forventet overskriftsraden "
+                              f"{','.join(COLUMNS)} og minst én rad")]
+    rows = _records(path, text, problems)
+    if rows is None:
+        return None, problems
+    header = rows[0][1]
     if header != COLUMNS:
-        missing = [c for c in COLUMNS if c not in header]
-        extra = [c for c in header if c not in COLUMNS]
-        hint = " (semikolon som skilletegn? bruk komma)" if len(header) == 1 and ";" in header[0] else ""
-        msg = "feil kolonner" + hint
-        if missing:
-            msg += f"; mangler: {', '.join(missing)}"
-        if extra:
-            msg += f"; ukjente: {', '.join(extra)}"
-        return None, [Problem(path, msg + f"; forventet: {','.join(COLUMNS)}", row=1)]
+        return None, [_header_problem(path, header)]
     good, seen = [], {}
     codes = {lvl: geography.codes(lvl) for lvl in LEVELS if lvl != "land"}
     codes["land"] = {"NO"}
-    for n, fields in enumerate(rows[1:], start=2):
+    for n, fields in rows[1:]:
         if not fields:
             continue
         if len(fields) != len(COLUMNS):
             problems.append(Problem(path, f"har {len(fields)} felt, forventet {len(COLUMNS)} "
-                                    "(avkortet linje eller feil skilletegn?)", row=n))
+                                    "(avkortet linje, feil skilletegn eller desimalkomma uten "
+                                    "anførselstegn?)", row=n, value=",".join(fields)))
             continue
         rec = dict(zip(COLUMNS, fields))
         before = len(problems)
@@ -71,27 +203,34 @@ def read(path, catalogue, geography, source_ids, today=None):
             bad("indicator", "ukjent indikator (ikke i catalogue.yml)")
         if rec["source"] not in source_ids:
             bad("source", "ukjent kilde (ingen post i data/sources/)")
+        elif rec["source"] != path.stem:
+            bad("source", f"forventet '{path.stem}' (filen hører til kilden med samme navn)")
+        elif ind is not None and rec["source"] not in ind.source:
+            bad("source", f"indikatoren '{ind.id}' har ikke denne kilden i catalogue.yml "
+                f"(har: {', '.join(ind.source)}); raden ville aldri blitt brukt")
         if rec["geo_level"] not in LEVELS:
             bad("geo_level", f"forventet ett av {', '.join(LEVELS)}")
         elif rec["geo_code"] not in codes[rec["geo_level"]]:
-            bad("geo_code", f"ukjent kode for nivået '{rec['geo_level']}'")
+            where = CODE_FILES.get(rec["geo_level"], "geography/units.csv")
+            expected = "NO" if rec["geo_level"] == "land" else f"en kode fra {where}"
+            bad("geo_code", f"ukjent kode for nivået '{rec['geo_level']}'; forventet {expected}")
         if rec["status"] not in STATUSES:
             bad("status", "forventet tom, provisional, suppressed eller missing")
-        if not PERIOD.match(rec["period"]):
-            bad("period", "forventet f.eks. 2024, 2020-2024, 2021T1, 2022H1 eller 2022-03")
-        elif period_end_year(rec["period"]) > today.year and not (ind and ind.projection):
-            bad("period", f"perioden ligger fram i tid (i dag er {today.isoformat()})")
+        wrong = _period_problem(rec["period"], today, bool(ind and ind.projection))
+        if wrong:
+            bad("period", wrong)
         value = None
         if rec["value"] == "":
             if rec["status"] in ("", "provisional"):
                 bad("value", "verdi mangler; sett status missing eller suppressed")
+        elif not NUMBER.match(rec["value"]):
+            hint = " med punktum som desimaltegn" if "," in rec["value"] else ""
+            bad("value", f"forventet et tall{hint} (f.eks. 12.5)")
         else:
-            try:
-                value = float(rec["value"])
-            except ValueError:
-                hint = " med punktum som desimaltegn" if "," in rec["value"] else ""
-                bad("value", f"forventet et tall{hint}")
-            if value is not None and ind is not None:
+            value = float(rec["value"])
+            if rec["status"] in ("suppressed", "missing"):
+                bad("value", f"skal være tom når status er {rec['status']}")
+            elif ind is not None:
                 if ind.unit == "prosent" and not 0 <= value <= 100:
                     bad("value", "en andel i prosent skal ligge mellom 0 og 100")
                 elif ind.unit in NON_NEGATIVE and value < 0:

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__, chapters, downloads, execute, manifest, pdf, publish, stitch, validate
 from . import edition as edition_mod
 from .dataset import NATIONAL, Dataset
-from .exceptions import DataError, StatusrapportError
+from .exceptions import DataError
 
 FORMATS = ("html", "pdf")
 
@@ -39,16 +39,15 @@ class Result:
     seconds: float = 0.0
 
 
-class BuildFailed(StatusrapportError):
-    exit_code = 4
-
-
 def out_dir_for(output, edition, region):
     base = Path(output) / edition
     return base if region == NATIONAL else base / region
 
 
-def build(opt):
+def build(opt, regions=None):
+    """Build the edition for each region in ``regions`` (default: ``opt.region``). All chapters
+    of all regions share one worker pool; each region is published on its own, atomically.
+    Returns one Result per region."""
     start = time.perf_counter()
     root = Path(opt.root).resolve()
     output = Path(opt.output or root / "output").resolve()
@@ -56,53 +55,71 @@ def build(opt):
     problems = validate.run(root)
     if problems:
         raise DataError(problems)
-    ds = Dataset(root, ed.edition, opt.region)  # checks the region before anything runs
+    regions = list(regions or [opt.region])
+    datasets = {r: Dataset(root, ed.edition, r) for r in regions}  # checks regions before any run
     selected = chapters.discover(root / "notebooks", opt.only)
-    final = out_dir_for(output, ed.edition, opt.region)
-    params = {"edition": ed.edition, "region": opt.region}
     output.mkdir(parents=True, exist_ok=True)
-    staging = execute.scratch_dir(output)
     lines, shown = [], opt.progress
 
     def progress(text):
         lines.append(f"{time.perf_counter() - start:7.1f} s  {text}")
         shown(text)
 
-    opt.progress = progress
+    stagings = {}
     try:
-        (staging / "notebooks").mkdir()
-        (staging / "logs").mkdir()
-        opt.progress(f"Utgave {ed.edition} ({ds.region_name}): {len(selected)} kapitler")
-        runs = execute.run_chapters(selected, params, root, staging / "notebooks", staging / "logs",
-                                    jobs=opt.jobs, force=opt.force, progress=opt.progress)
-        failures = [r for r in runs if r.status == "failed"]
-        result = Result(final, runs, failures)
-        if failures and not opt.allow_errors:
-            _keep_failed(failures, staging, final)
-            return _finish(result, start)
-        report_key = manifest.tree_hash(root, ["report_templates"]) + "|" + "|".join(
-            f"{r.chapter}:{r.key}:{r.status}" for r in runs) + f"|{sorted(opt.formats)}|{__version__}"
-        old = manifest.read(final / "manifest.json")
-        if old and old.get("report_key") == report_key and not failures and all(
-                (final / f"statusrapport.{f}").exists() for f in opt.formats):
-            result.unchanged = True
-            opt.progress("Ingen endringer: rapporten i output/ er allerede oppdatert.")
-            return _finish(result, start)
-        _render(ds, ed, opt, runs, staging, report_key, root, draft=bool(failures))
-        _write_log(staging / "logs" / "build.log", lines)
-        with publish.lock(output):
-            publish.swap_in(staging, final, keep_subdirs=_region_dirs(ds) if ds.national else ())
-        result.published = True
-        return _finish(result, start)
+        tasks = []
+        for r in regions:
+            staging = stagings[r] = execute.scratch_dir(output)
+            (staging / "notebooks").mkdir()
+            (staging / "logs").mkdir()
+            params = {"edition": ed.edition, "region": r}
+            label = f"{r}/" if len(regions) > 1 else ""
+            tasks += [execute.Task(ch, params, staging / "notebooks", staging / "logs", label)
+                      for ch in selected]
+        progress(f"Utgave {ed.edition}: {len(selected)} kapitler × {len(regions)} "
+                 f"{'regioner' if len(regions) > 1 else datasets[regions[0]].region_name}")
+        runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force, progress=progress)
+        results = []
+        for i, r in enumerate(regions):
+            mine = runs[i * len(selected):(i + 1) * len(selected)]
+            results.append(_finish_region(opt, ed, datasets[r], mine, stagings[r], output, root,
+                                          progress, lines))
+        for result in results:
+            result.seconds = time.perf_counter() - start
+        return results
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for staging in stagings.values():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _finish_region(opt, ed, ds, runs, staging, output, root, progress, lines):
+    final = out_dir_for(output, ed.edition, ds.region)
+    failures = [r for r in runs if r.status == "failed"]
+    result = Result(final, runs, failures)
+    if failures and not opt.allow_errors:
+        _keep_failed(failures, final)
+        return result
+    report_key = manifest.tree_hash(root, ["report_templates"]) + "|" + "|".join(
+        f"{r.chapter}:{r.key}:{r.status}" for r in runs) + f"|{sorted(opt.formats)}|{__version__}"
+    old = manifest.read(final / "manifest.json")
+    if old and old.get("report_key") == report_key and all(
+            (final / f"statusrapport.{f}").exists() for f in opt.formats):
+        result.unchanged = True
+        progress(f"Ingen endringer: {final} er allerede oppdatert.")
+        return result
+    _render(ds, ed, opt, runs, staging, report_key, root, draft=bool(failures))
+    _write_log(staging / "logs" / "build.log", lines)
+    with publish.lock(output):
+        publish.swap_in(staging, final, keep_subdirs=_region_dirs(ds) if ds.national else ())
+    result.published = True
+    return result
 
 
 def _region_dirs(ds):
     return sorted(ds.geography.codes("helsefellesskap"))
 
 
-def _keep_failed(failures, staging, final):
+def _keep_failed(failures, final):
     """Failed notebooks and logs go to <edition>/failed/ for inspection; the report is untouched."""
     failed = final / "failed"
     shutil.rmtree(failed, ignore_errors=True)
@@ -119,19 +136,22 @@ def _render(ds, ed, opt, runs, staging, report_key, root, draft):
     data_date = max(s.retrieved for s in ds.sources.values())
     meta = {"title": ed.title, "edition": ed.edition, "plan": ed.plan, "plan_period": ed.plan_period,
             "reporting_year": ed.reporting_year, "data_year": ed.data_year, "data_date": data_date,
-            "region": opt.region, "region_name": "" if ds.national else ds.region_name,
+            "region": ds.region, "region_name": "" if ds.national else ds.region_name,
             "draft": draft or ed.draft, "version": __version__, "commit": manifest.git_commit(root)}
     book = stitch.combine(runs, meta)
     html_text, info = stitch.render_html(book, root / "report_templates")
     (staging / "statusrapport.html").write_text(html_text, encoding="utf-8")
+    for run in runs:  # each chapter also as its own page, for sharing
+        page, _ = stitch.render_html(stitch.combine([run], meta), root / "report_templates")
+        (staging / f"kapittel-{run.number}-{run.chapter}.html").write_text(page, encoding="utf-8")
     downloads.write(info["figures"] + info["tables"], staging)
     if "pdf" in opt.formats:
         pdf.write(html_text, staging / "statusrapport.pdf", f"{ed.title} – utgave {ed.edition}")
     if "html" not in opt.formats:
         (staging / "statusrapport.html").unlink()
     manifest.write(staging / "manifest.json", {
-        "edition": ed.edition, "region": opt.region, "parameters": {"edition": ed.edition,
-                                                                   "region": opt.region},
+        "edition": ed.edition, "region": ds.region, "parameters": {"edition": ed.edition,
+                                                                   "region": ds.region},
         "formats": sorted(opt.formats), "report_key": report_key, "version": __version__,
         "git_commit": meta["commit"], "packages": manifest.versions(),
         "inputs": manifest.inputs(root), "data_date": data_date,
@@ -148,10 +168,5 @@ def _render(ds, ed, opt, runs, staging, report_key, root, draft):
 
 def _write_log(path, lines):
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def _finish(result, start):
-    result.seconds = time.perf_counter() - start
-    return result
 
 

@@ -1,6 +1,7 @@
 """Source records (``data/sources/<id>.yml``): provenance and sha256 of every data file."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import yaml
 from .exceptions import DataError, Problem
 from .readlog import opened
 
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
 REQUIRED = ("id", "title", "publisher", "origin", "licence", "retrieved", "files")
 
 
@@ -35,6 +37,28 @@ def sha256(path):
     return h.hexdigest()
 
 
+def _check_files(path, files, problems):
+    """``files`` as {relative path: sha256}, or None with problems added."""
+    if files is None:
+        return {}
+    if not isinstance(files, dict):
+        problems.append(Problem(path, "forventet 'sti: sha256' per linje under files", column="files",
+                                value=files))
+        return None
+    ok = True
+    for rel, digest in files.items():
+        rel_s = str(rel)
+        if rel_s.startswith(("/", "\\")) or ".." in Path(rel_s).parts or ":" in rel_s:
+            problems.append(Problem(path, "stien skal være relativ til data/ og ligge inne i data/",
+                                    column="files", value=rel))
+            ok = False
+        if not (isinstance(digest, str) and HEX64.match(digest)):
+            problems.append(Problem(path, f"forventet en sha256 (64 heksadesimale tegn) for {rel_s}",
+                                    column="files", value=digest))
+            ok = False
+    return {str(k): v for k, v in files.items()} if ok else None
+
+
 def load_all(data_dir):
     """All source records; problems in any record are reported together."""
     data_dir = Path(data_dir)
@@ -50,13 +74,18 @@ def load_all(data_dir):
             continue
         missing = [k for k in REQUIRED if k not in raw]
         if missing:
-            problems.append(Problem(path, f"mangler {', '.join(missing)}"))
+            problems.append(Problem(path, f"mangler nøkkel(er) {', '.join(missing)}; forventet "
+                                    f"{', '.join(REQUIRED)}"))
             continue
-        if raw["id"] != path.stem:
-            problems.append(Problem(path, "id skal være lik filnavnet", column="id", value=raw["id"]))
-        found[raw["id"]] = Source(str(raw["id"]), raw["title"], raw["publisher"], raw["origin"],
-                                  raw["licence"], str(raw["retrieved"]), dict(raw["files"] or {}),
-                                  raw.get("import") or {})
+        if str(raw["id"]) != path.stem:
+            problems.append(Problem(path, f"id skal være lik filnavnet ({path.stem})", column="id",
+                                    value=raw["id"]))
+        files = _check_files(path, raw["files"], problems)
+        if files is None:
+            continue
+        found[str(raw["id"])] = Source(str(raw["id"]), raw["title"], raw["publisher"], raw["origin"],
+                                       raw["licence"], str(raw["retrieved"]), files,
+                                       raw.get("import") or {})
     if problems:
         raise DataError(problems)
     return found

@@ -1,8 +1,6 @@
 """Tiltak and oppdrag with status per edition (``data/tiltak.csv``). A status holds until a
 later edition reports a new one, so staff only add rows for what changed."""
 
-import pandas as pd
-
 from .catalogue import CHAPTERS
 from .exceptions import DataError, Problem
 from .readlog import opened
@@ -13,25 +11,28 @@ STATUSES = ("ikke startet", "i rute", "forsinket", "levert", "avsluttet", "ikke 
 
 
 def load(path):
-    try:
-        frame = pd.read_csv(opened(path), dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(Problem(path, "filen mangler")) from None
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        raise DataError(Problem(path, f"mangler kolonne(r) {', '.join(missing)}", row=1))
+    from .observations import read_table
+
     problems = []
-    for n, rec in enumerate(frame.to_dict("records"), start=2):
+    frame, rows = read_table(path, COLUMNS, problems)
+    if frame is None:
+        raise DataError(problems)
+    for n, rec in zip(rows, frame.to_dict("records")):
         if rec["status"] not in STATUSES:
             problems.append(Problem(path, f"ukjent status; bruk en av: {', '.join(STATUSES)}",
                                     row=n, column="status", value=rec["status"]))
         if rec["chapter"] not in CHAPTERS:
             problems.append(Problem(path, f"ukjent kapittel; bruk en av: {', '.join(CHAPTERS)}",
                                     row=n, column="chapter", value=rec["chapter"]))
+        if not (len(rec["edition"]) == 4 and rec["edition"].isdigit()):
+            problems.append(Problem(path, "forventet en utgave som årstall, f.eks. 2026", row=n,
+                                    column="edition", value=rec["edition"]))
+        if not rec["id"].strip():
+            problems.append(Problem(path, "id mangler", row=n, column="id", value=rec["id"]))
     dup = frame.duplicated(["id", "edition"], keep=False)
-    for n in frame.index[dup]:
-        problems.append(Problem(path, "samme id og utgave står flere ganger", row=n + 2, column="id",
-                                value=frame.at[n, "id"]))
+    for i in frame.index[dup]:
+        problems.append(Problem(path, "samme id og utgave står flere ganger", row=rows[i], column="id",
+                                value=frame.at[i, "id"]))
     if problems:
         raise DataError(problems)
     return frame

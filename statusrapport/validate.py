@@ -40,7 +40,21 @@ def run(root, today=None):
         values = {i.id: dict.fromkeys(FIELDS + (("mål", "status") if i.target else ()), "x")
                   for i in cat.indicators.values()}
         for path in sorted((data / "narrative").rglob("*.md")):
-            collect(narrative.fill, path.read_text(encoding="utf-8"), values, str(path))
+            try:
+                text = path.read_bytes().decode("utf-8-sig")
+            except UnicodeDecodeError as err:
+                line = path.read_bytes()[: err.start].count(b"\n") + 1
+                problems.append(Problem(path, f"ikke gyldig UTF-8 (byte {err.start}, linje {line}); "
+                                        "lagre filen som UTF-8"))
+                continue
+            collect(narrative.fill, text, values, str(path))
+        for path in sorted((data / "narrative").glob("*/*.md")):
+            if not (root / "params" / f"{path.parent.name}.yml").is_file():
+                problems.append(Problem(path, f"ukjent utgave '{path.parent.name}' i mappenavnet; "
+                                        "teksten blir aldri vist (forventet en utgave i params/)"))
+            if path.stem not in catalogue_mod.CHAPTERS and path.stem != "sammendrag":
+                problems.append(Problem(path, "ukjent kapittel i filnavnet; teksten blir aldri vist "
+                                        f"(forventet {', '.join(('sammendrag',) + catalogue_mod.CHAPTERS)})"))
     collect(tiltak.load, data / "tiltak.csv")
     for path in sorted((root / "params").glob("*.yml")):
         collect(edition.load, path)

@@ -9,6 +9,9 @@ LEVEL_NAMES = {"land": "hele landet", "rhf": "regionale helseforetak", "hf": "he
                "helsefellesskap": "helsefellesskap", "dps": "DPS-områder", "kommune": "kommuner"}
 
 
+ADDITIVE_UNITS = ("antall", "årsverk", "kroner", "mill. kroner", "mrd. kroner", "døgn")
+
+
 class Missing(str):
     """What a view returns when the edition has no data for it; shown as a note, never guessed."""
 
@@ -39,6 +42,9 @@ def trend(ds, ids, caption=None, target=True):
         label = ind.title if len(ids) > 1 else "Hele landet"
         frames.append(nat.assign(series=label))
     data = pd.concat(frames)[["series", "period", "value", "indicator", "geo_code", "source", "ref"]]
+    annual = data["period"].str.len() != 9
+    if annual.any():  # multi-year averages do not belong on a yearly axis
+        data = data[annual]
     if data["value"].notna().sum() == 0:
         return Missing(f"{inds[0].title}: ikke tilgjengelig for perioden til og med "
                        f"{ds.edition.data_year}.")
@@ -65,7 +71,10 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
         frame["series"] = frame["period"].map(formatting.period_label)
     nat = ds.observations(id, "land", ["NO"])
     nat = nat[nat["period"] == period].dropna(subset=["value"])
-    reference = ("Hele landet", float(nat["value"].iloc[0])) if len(nat) and level != "land" else None
+    # A national line only makes sense for rates and shares, not for totals summed over areas.
+    additive = ind.unit in ADDITIVE_UNITS
+    reference = (("Hele landet", float(nat["value"].iloc[0]))
+                 if len(nat) and level != "land" and not additive else None)
     highlight = [ds.geography.name(level, c) for c in ds.focus(level)]
     caption = caption or (f"{ind.title}, {LEVEL_NAMES[level]}, {formatting.period_label(period)}"
                           f" ({ind.unit})")
@@ -197,3 +206,58 @@ def area_order(ds):
     hf = units[units["level"] == "helsefellesskap"].sort_values(["rhf", "name"])
     codes = list(hf["code"])
     return ([ds.region] + [c for c in codes if c != ds.region]) if not ds.national else codes
+
+
+def changes(ds, previous, caption):
+    """Indicators whose latest value or target status differs from the previous edition."""
+    from . import changes as changes_mod
+
+    if previous is None:
+        return Missing("Dette er den første utgaven for planen; det finnes ingen tidligere utgave å "
+                       "sammenligne med.")
+    rows = []
+    order = {"bedre": 0, "dårligere": 1, "endret": 2, "ny": 3, "borte": 4}
+    found = [c for c in changes_mod.compare(ds, previous)
+             if c.kind != "uendret" or c.status_before != c.status_after]
+    for c in sorted(found, key=lambda c: (order.get(c.kind, 5), ds.indicator(c.id).chapter)):
+        ind = ds.indicator(c.id)
+
+        def cell(point):
+            return (f"{ds.value_text(c.id, point[1])} ({formatting.period_label(point[0])})"
+                    if point[1] is not None else "–")
+        status = (f"{c.status_before or '–'} → {c.status_after}" if ind.target and
+                  c.status_before != c.status_after else "")
+        rows.append({"Indikator": ind.title, f"Utgave {previous.edition.edition}": cell(c.before),
+                     f"Utgave {ds.edition.edition}": cell(c.after), "Endring": c.kind,
+                     "Målstatus": status})
+    frame = pd.DataFrame(rows, columns=["Indikator", f"Utgave {previous.edition.edition}",
+                                        f"Utgave {ds.edition.edition}", "Endring", "Målstatus"])
+    if frame.empty:
+        return Missing("Ingen indikatorer er endret siden forrige utgave.")
+    return tables.from_frame(frame, id="changes", caption=caption,
+                             source=f"Kilde: utgave {previous.edition.edition} og "
+                                    f"{ds.edition.edition}, beregnet fra de samme datafilene.")
+
+
+def indicator_overview(ds, chapter, caption):
+    """Every indicator of the chapter with its latest national value and where it comes from;
+    indicators without data in this edition are listed as missing."""
+    rows, ids = [], []
+    for ind in ds.catalogue.chapter(chapter):
+        obs = ds.observations(ind.id, "land", ["NO"]).dropna(subset=["value"])
+        if obs.empty:
+            rows.append({"Indikator": ind.title, "Periode": "–", "Verdi": formatting.MISSING,
+                         "Kilde": ", ".join(ds.sources[s].publisher for s in ind.source)})
+            continue
+        last = obs.iloc[-1]
+        src = ds.sources[last["source"]]
+        ref = last["ref"]
+        where = f", linje {ref[1:].replace('-', '–')}" if ref.startswith("L") else ""
+        rows.append({"Indikator": ind.title, "Periode": formatting.period_label(last["period"]),
+                     "Verdi": ds.value_text(ind.id, last["value"]),
+                     "Kilde": f"{src.publisher}: {src.title}{where}"})
+        ids.append(ind.id)
+    frame = pd.DataFrame(rows, columns=["Indikator", "Periode", "Verdi", "Kilde"])
+    return tables.from_frame(frame, id=_slug("overview", chapter), caption=caption,
+                             source=ds.source_text(ids) if ids else "Kilde: indikatorkatalogen.",
+                             formats={"Periode": str, "Verdi": str})

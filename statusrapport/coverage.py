@@ -1,0 +1,43 @@
+"""``build.py indicators``: the catalogue with what data each indicator actually has."""
+
+import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from . import catalogue as catalogue_mod
+from . import geography, observations, sources
+from .exceptions import DataError
+
+
+def overview(root, chapter=None):
+    data = Path(root) / "data"
+    srcs = sources.load_all(data)
+    cat = catalogue_mod.load(data / "catalogue.yml", set(srcs))
+    geo = geography.load(data)
+    frames, problems = [], []
+    for path in sorted((data / "observations").glob("*.csv")):
+        frame, found = observations.read(path, cat, geo, set(srcs), datetime.date.today())
+        problems += found
+        if frame is not None:
+            frames.append(frame)
+    if problems:
+        raise DataError(problems)
+    obs = pd.concat(frames).dropna(subset=["value"])
+    rows = []
+    for ind in cat.indicators.values():
+        if chapter and ind.chapter != chapter:
+            continue
+        mine = obs[obs["indicator"] == ind.id]
+        periods = sorted(set(mine["period"]))
+        t = ind.target
+        rows.append({
+            "id": ind.id, "chapter": ind.chapter, "title": ind.title, "unit": ind.unit,
+            "direction": ind.direction,
+            "target": f"{t['comparator']} {t['value']} ({t['year']})" if t else "",
+            "source": ", ".join(ind.source),
+            "publisher": ", ".join(dict.fromkeys(srcs[s].publisher for s in ind.source)),
+            "periods": f"{periods[0]}–{periods[-1]}" if periods else "mangler data",
+            "levels": sorted(set(mine["geo_level"])), "observations": int(len(mine)),
+        })
+    return rows

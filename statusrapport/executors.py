@@ -1,0 +1,156 @@
+"""Where chapter notebooks run: a local process pool (default) or a Dask distributed cluster.
+
+``make(scheduler, jobs)`` returns a context manager with the two operations
+``execute.run_chapters`` needs::
+
+    with executors.make(scheduler, jobs) as pool:
+        futures = {pool.submit(fn, *args): item for item in items}
+        for fut in pool.as_completed(futures):
+            fut.result()
+
+Local (``scheduler=None``): a ``ProcessPoolExecutor`` with the *spawn* start method (kernels and
+zmq do not survive fork), ``jobs`` workers or one per CPU.
+
+Dask (``scheduler="tcp://host:port"``): a ``dask.distributed.Client`` connected to a running
+scheduler. The submitted function runs on the workers, so the workers must
+
+* have the same Python environment (requirements.txt and this package installed), and
+* see the project, the build's scratch folder under ``output/`` and ``.cache/`` **at the same
+  absolute paths** as the machine running ``build.py`` (a shared file system: NFS, SMB, a
+  bind-mounted volume). Notebooks, executed notebooks, chapter logs and read logs are passed
+  as paths, not as data. ``check_shared`` verifies this before anything runs.
+
+On Dask, ``jobs`` is ignored: the cluster's worker threads decide how many chapters run at
+once. Chapter execution sets process-global state (the environment variable naming the read
+log, and file descriptor 2 for the kernel's stderr), so each worker *process* runs one chapter
+at a time; start workers with ``--nthreads 1`` and add processes (``--nworkers N``) to run more
+chapters in parallel. Workers with more threads still work correctly, one chapter at a time.
+"""
+
+import os
+import threading
+import uuid
+from concurrent import futures as _cf
+from multiprocessing import get_context
+
+from .exceptions import ParameterError
+
+CONNECT_TIMEOUT = "10s"
+
+
+class LocalExecutor:
+    """Process pool on this machine."""
+
+    kind = "local"
+
+    def __init__(self, jobs=None):
+        self.workers = jobs or os.cpu_count() or 1
+        self._pool = _cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+
+    def submit(self, fn, *args):
+        return self._pool.submit(fn, *args)
+
+    def as_completed(self, futures):
+        return _cf.as_completed(futures)
+
+    def check_shared(self, *paths):
+        """Nothing to check: the workers are on this machine."""
+        return None
+
+    def close(self):
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        return f"<LocalExecutor {self.workers} prosesser>"
+
+
+# One chapter at a time per worker process (see the module docstring).
+_PROCESS_LOCK = threading.Lock()
+
+
+def _one_at_a_time(fn, *args):
+    with _PROCESS_LOCK:
+        return fn(*args)
+
+
+def _missing(paths):
+    """Runs on each Dask worker: which of ``paths`` this machine cannot see."""
+    return [p for p in paths if not os.path.exists(p)]
+
+
+class DaskExecutor:
+    """Client of a Dask distributed scheduler."""
+
+    kind = "dask"
+
+    def __init__(self, address, jobs=None):
+        try:
+            from distributed import Client
+        except ImportError as err:  # pragma: no cover - distributed is in requirements.txt
+            raise ParameterError(f"--scheduler krever pakken 'distributed' ({err})") from err
+        self.address = address
+        try:
+            self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, TimeoutError) as err:
+            raise ParameterError(f"fikk ikke kontakt med Dask-klyngen på {address}: {err}") from err
+        self.jobs = jobs  # ignored: the cluster decides; kept for repr and messages
+
+    @property
+    def workers(self):
+        return len(self.client.scheduler_info().get("workers", {}))
+
+    def submit(self, fn, *args):
+        name = getattr(fn, "__name__", "task").lstrip("_") or "task"  # dashboard name
+        # pure=False: every chapter run is a new task even with identical arguments.
+        return self.client.submit(_one_at_a_time, fn, *args, key=f"{name}-{uuid.uuid4().hex}",
+                                  pure=False, retries=0)
+
+    def as_completed(self, futures):
+        from distributed import as_completed
+
+        return as_completed(list(futures), loop=self.client.loop)
+
+    def check_shared(self, *paths):
+        """Raise ParameterError unless every worker sees every path (absolute, same spelling)."""
+        paths = [os.path.abspath(str(p)) for p in paths]
+        if not self.client.scheduler_info().get("workers"):
+            raise ParameterError(f"Dask-klyngen på {self.address} har ingen arbeidere")
+        found = self.client.run(_missing, paths)
+        bad = {w: m for w, m in found.items() if m}
+        if bad:
+            lines = "; ".join(f"{w} mangler {', '.join(m)}" for w, m in sorted(bad.items()))
+            raise ParameterError("Dask-arbeiderne må se prosjektet på samme sti som build.py "
+                                 f"(delt filsystem): {lines}")
+        return None
+
+    def close(self):
+        self.client.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        return f"<DaskExecutor {self.address}>"
+
+
+def make(scheduler=None, jobs=None):
+    """A local process pool (``scheduler=None``) or a Dask client (``"tcp://host:port"``)."""
+    if not scheduler:
+        return LocalExecutor(jobs)
+    address = str(scheduler).strip()
+    if "://" not in address:
+        if ":" not in address:
+            raise ParameterError(f"ugyldig Dask-adresse '{scheduler}'; bruk f.eks. tcp://10.0.0.5:8786")
+        address = "tcp://" + address
+    return DaskExecutor(address, jobs)

@@ -1,0 +1,75 @@
+"""``build.py import FILE --source ID``: a data delivery becomes tidy observations.
+
+The delivery is read with the source record's ``import:`` spec, checked exactly like the
+shipped data, merged into ``data/observations/<ID>.csv`` (a new value for the same indicator,
+period and area replaces the old one), snapshotted under ``data/snapshots/<ID>/`` and its
+sha256 recorded. Nothing is written unless everything is valid."""
+
+import datetime
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import catalogue as catalogue_mod
+from . import geography, importers, observations, sources
+from .exceptions import DataError, ParameterError
+
+
+def _value_text(v):
+    if v != v:  # NaN: missing or suppressed
+        return ""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def run(root, delivery, source_id):
+    root, delivery = Path(root), Path(delivery)
+    data = root / "data"
+    srcs = sources.load_all(data)
+    if source_id not in srcs:
+        raise ParameterError(f"ukjent kilde '{source_id}'; opprett data/sources/{source_id}.yml først "
+                             f"(kjente: {', '.join(sorted(srcs))})")
+    src = srcs[source_id]
+    if not src.spec:
+        raise ParameterError(f"data/sources/{source_id}.yml har ingen 'import:'-beskrivelse")
+    if not delivery.is_file():
+        raise ParameterError(f"{delivery}: filen finnes ikke")
+    new = importers.read_delivery(delivery, src.spec, source_id)
+    new["value"] = new["value"].map(_value_text)
+    target = data / "observations" / f"{source_id}.csv"
+    old = (pd.read_csv(target, dtype=str, keep_default_na=False) if target.exists()
+           else pd.DataFrame(columns=observations.COLUMNS))
+    key = observations.KEY
+    merged = pd.concat([old, new.astype(str)]).drop_duplicates(key, keep="last")
+    merged = merged.sort_values(key).reset_index(drop=True)[observations.COLUMNS]
+    changed = len(old.merge(new.astype(str), on=key).query("value_x != value_y")) if len(old) else 0
+    with tempfile.TemporaryDirectory() as tmp:
+        candidate = Path(tmp) / target.name
+        merged.to_csv(candidate, index=False, lineterminator="\n")
+        cat = catalogue_mod.load(data / "catalogue.yml", set(srcs))
+        _, problems = observations.read(candidate, cat, geography.load(data), set(srcs),
+                                        datetime.date.today())
+        if problems:
+            raise DataError(problems)
+        snapshot = data / "snapshots" / source_id / delivery.name
+        snapshot.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(delivery, snapshot)
+        shutil.copyfile(candidate, target)
+    _record(data, source_id, [snapshot, target])
+    added = len(merged) - len(old)
+    return (f"Importerte {len(new)} observasjoner fra {delivery.name} ({added} nye, {changed} endrede) "
+            f"for {', '.join(sorted(set(new['indicator'])))} til data/observations/{source_id}.csv; "
+            f"data/sources/{source_id}.yml er oppdatert med nye sjekksummer.")
+
+
+def _record(data, source_id, paths):
+    path = data / "sources" / f"{source_id}.yml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["files"] = dict(record.get("files") or {})
+    for p in paths:
+        record["files"][p.relative_to(data).as_posix()] = sources.sha256(p)
+    record["retrieved"] = datetime.date.today().isoformat()
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=100),
+                    encoding="utf-8")

@@ -1,0 +1,119 @@
+"""Cache semantics, read from the manifest: which chapters ran and why."""
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from conftest import copy_project, run_build
+from statusrapport.sources import sha256
+
+CHAPTERS = ["--chapter", "akuttmedisin", "--chapter", "kompetanse", "--chapter", "finansiering",
+            "--format", "html"]
+
+
+def chapters(project):
+    m = json.loads((project / "output" / "2026" / "manifest.json").read_text(encoding="utf-8"))
+    return {c["name"]: c for c in m["chapters"]}
+
+
+def rehash(project, rel):
+    """Record a deliberate data change in the file's source record."""
+    for record in (project / "data" / "sources").glob("*.yml"):
+        text = record.read_text(encoding="utf-8")
+        if f"{rel}:" in text:
+            record.write_text(re.sub(rf"({re.escape(rel)}: )\w+", rf"\g<1>{sha256(project / 'data' / rel)}",
+                                     text), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("cache") / "project")
+    result = run_build(project, *CHAPTERS)
+    assert result.returncode == 0, result.stderr
+    assert {c["cache"] for c in chapters(project).values()} == {"miss"}
+    return project
+
+
+def test_no_op_rebuild_uses_cache_and_leaves_files_alone(warm):
+    html = warm / "output" / "2026" / "statusrapport.html"
+    before = (html.read_bytes(), html.stat().st_mtime_ns)
+    result = run_build(warm, *CHAPTERS)
+    assert result.returncode == 0, result.stderr
+    assert "Ingen endringer" in result.stdout
+    assert (html.read_bytes(), html.stat().st_mtime_ns) == before
+
+
+def test_edited_notebook_reruns_only_that_chapter(warm, tmp_path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(warm, project)
+    path = project / "notebooks" / "03_akuttmedisin.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("x = 1"))
+    nbformat.write(nb, path)
+    assert run_build(project, *CHAPTERS).returncode == 0
+    ran = {n for n, c in chapters(project).items() if c["cache"] == "miss"}
+    assert ran == {"akuttmedisin"}
+    assert chapters(project)["akuttmedisin"]["reason"] == "ny nøkkel"
+
+
+def test_changed_data_file_reruns_exactly_its_readers(warm, tmp_path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(warm, project)
+    rel = "observations/ssb_kostra_11996.csv"
+    readers = {n for n, c in chapters(project).items() if f"data/{rel}" in c["reads"]}
+    assert readers and readers != set(chapters(project))
+    path = project / "data" / rel
+    lines = path.read_text(encoding="utf-8").splitlines()
+    head, first = lines[0], lines[1].split(",")
+    first[4] = str(float(first[4]) + 1)
+    path.write_text("\n".join([head, ",".join(first)] + lines[2:]) + "\n", encoding="utf-8")
+    rehash(project, rel)
+    assert run_build(project, *CHAPTERS).returncode == 0
+    after = chapters(project)
+    assert {n for n, c in after.items() if c["cache"] == "miss"} == readers
+    assert all(after[n]["reason"].startswith("datafil endret") for n in readers)
+
+
+def test_corrupt_cache_entry_is_rebuilt_not_used(warm, tmp_path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(warm, project)
+    key = chapters(project)["finansiering"]["cache_key"]
+    entry = project / ".cache" / "chapters" / key / "executed.ipynb"
+    entry.write_text(entry.read_text(encoding="utf-8")[:100], encoding="utf-8")  # half-written
+    assert run_build(project, *CHAPTERS).returncode == 0
+    after = chapters(project)
+    assert after["finansiering"]["cache"] == "miss"
+    assert after["finansiering"]["reason"].startswith("ødelagt")
+    assert after["akuttmedisin"]["cache"] == "hit"
+
+
+def test_corrupt_entry_detected(warm, tmp_path):
+    from statusrapport import cache
+
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(warm, project)
+    key = chapters(project)["finansiering"]["cache_key"]
+    entry = project / ".cache" / "chapters" / key
+    (entry / "executed.ipynb").write_text("{", encoding="utf-8")
+    hit, reason, _ = cache.lookup(project / ".cache" / "chapters", key)
+    assert hit is None and reason.startswith("ødelagt")
+    assert not entry.exists()
+
+
+def test_force_reruns_everything(warm, tmp_path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(warm, project)
+    assert run_build(project, "--force", *CHAPTERS).returncode == 0
+    assert {c["reason"] for c in chapters(project).values()} == {"--force"}

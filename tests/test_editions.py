@@ -1,0 +1,91 @@
+"""Editions: the 2022 edition (previous plan) states seed 000's headline figures; region editions
+show their own values from the same data."""
+
+import re
+
+import pytest
+
+from conftest import copy_project, run_build
+
+NBSP = "\u00a0"
+
+# (indicator, as the report states it, line in data/snapshots/seed000/ — Helsedirektoratet,
+#  Rapport 2022: status og fremdrift)
+SEED_000_HEADLINES = [
+    ("helsefellesskap_etablert", "18", "L82"),
+    ("sekretariatstilskudd_belop", "9 700 000 kroner", "L1915-1916"),
+    ("utskrivningsklare_pasienter", "16 000", "L154-156"),
+    ("barn_unge_omfattende_behov_andel", "7,7 %", "L2309-2312"),
+    ("pasopp_sykehus_samarbeid_fastlege", "55 %", "L2692-2696"),
+    ("pasopp_fastlege_koordinerer", "77 %", "L2684-2686"),
+    ("hjerneslag_funksjonsvurdering_andel", "80,4 %", "L3403-3405"),
+    ("ventetid_phbu", "49,6 dager", "L248-249"),
+    ("phbu_pasienter_endring", "+16 %", "L224-228"),
+    ("tsb_pasienter_endring", "\u22123 %", "L232-236"),
+    ("phbu_nye_pasienter_jenter_13_15_endring", "+59 %", "L259-261"),
+    ("smi_andel_voksne", "1,6 %", "L2459-2460"),
+    ("ips_avsluttet_arbeid_utdanning_andel", "33,6 %", "L4803-4806"),
+    ("ips_stillinger_tilskudd", "128,5", "L4797-4800"),
+    ("fact_team_antall", "82", "L4975-4977"),
+    ("rask_psykisk_helsehjelp_kommuner", "72", "L9650-9652"),
+    ("legevakt_tilskudd_distrikt", "50 mill. kroner", "L5619-5620"),
+    ("legevaktsentraler_video", "60", "L5543-5545"),
+    ("fastlege_innbyggere_uten_lege", "153 179", "L1503-1504"),
+    ("fastlege_innbyggere_uten_lege_andel", "2,8 %", "L1501-1502"),
+    ("sykepleiere_per_1000", "19 per 1 000 innbyggere", "L11892-11893"),
+    ("isf_samarbeid_stg_andel", "23 %", "L8483-8485"),
+    ("rbf_antall_indikatorer", "7", "L8664-8668"),
+]
+
+
+@pytest.fixture(scope="module")
+def edition_2022(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("e2022") / "project")
+    result = run_build(project, "--params", "2022", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    return project, (project / "output" / "2022" / "statusrapport.html").read_text(encoding="utf-8")
+
+
+def _row(html, title):
+    """The indicator-overview table row of ``title``: (period, value, source) cells."""
+    m = re.search(r'<th scope="row" class="l">' + re.escape(title) + r"</th>(.*?)</tr>", html)
+    assert m, title
+    return [re.sub("<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(1))]
+
+
+@pytest.mark.parametrize("indicator, stated, line", SEED_000_HEADLINES)
+def test_2022_edition_states_seed_000_figure(edition_2022, indicator, stated, line):
+    import html as html_mod
+
+    from statusrapport.dataset import Dataset
+
+    project, page = edition_2022
+    ds = Dataset(project, "2022")
+    title = html_mod.escape(ds.indicator(indicator).title)
+    period, value, source = _row(page, title)
+    assert value.replace(NBSP, " ") == stated
+    assert "Rapport 2022" in source and f"linje {line[1:].replace('-', '–')}" in source
+    seed = next((project / "data" / "snapshots" / "seed000").glob("000_*.txt"))
+    first, _, last = line[1:].partition("-")
+    lines = seed.read_text(encoding="utf-8").splitlines()[int(first) - 1:int(last or first)]
+    digits = re.sub(r"[^\d,]", "", stated.split(" kroner")[0].split(" per")[0].split(" dager")[0])
+    assert digits.replace(",", "") in re.sub(r"[^\d]", "", " ".join(lines)), (indicator, lines)
+
+
+def test_2022_edition_lists_previous_plan_assignments(edition_2022):
+    _, page = edition_2022
+    assert "Nasjonal helse- og sykehusplan 2020–2023" in page
+    assert "Levert" in page or "levert" in page
+
+
+def test_region_editions_show_their_own_values(tmp_path):
+    project = copy_project(tmp_path / "project")
+    for region in ("bergen", "finnmark"):
+        result = run_build(project, "--region", region, "--chapter", "akuttmedisin", "--format", "html")
+        assert result.returncode == 0, result.stderr
+    bergen = (project / "output" / "2026" / "bergen" / "statusrapport.html").read_text(encoding="utf-8")
+    finnmark = (project / "output" / "2026" / "finnmark" / "statusrapport.html").read_text(encoding="utf-8")
+    assert "Helsefellesskap Bergen" in bergen and "Helsefellesskap Bergen" not in finnmark.split("<main>")[0]
+    own = re.compile(r"Uthevet: ([^.]+?) med ([\d\u00a0,]+)")
+    assert own.findall(bergen) and own.findall(finnmark)
+    assert own.findall(bergen) != own.findall(finnmark)

@@ -1,0 +1,69 @@
+"""Atomic publishing: a build killed at any moment leaves the last good report intact, and the
+next build works."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import copy_project, run_build
+from statusrapport import publish
+
+
+def test_swap_in_replaces_whole_folder_and_keeps_region_subfolders(tmp_path):
+    final = tmp_path / "out" / "2026"
+    (final / "bergen").mkdir(parents=True)
+    (final / "statusrapport.html").write_text("gammel")
+    (final / "bergen" / "statusrapport.html").write_text("bergen")
+    staged = tmp_path / "out" / ".build-1"
+    staged.mkdir()
+    (staged / "statusrapport.html").write_text("ny")
+    publish.swap_in(staged, final, keep_subdirs=["bergen"])
+    assert (final / "statusrapport.html").read_text() == "ny"
+    assert (final / "bergen" / "statusrapport.html").read_text() == "bergen"
+    assert not staged.exists()
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("kill") / "project")
+    result = run_build(project, "--format", "html")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.mark.parametrize("sig, wait_for", [(signal.SIGKILL, "kjører"), (signal.SIGTERM, "kjører"),
+                                           (signal.SIGINT, "ferdig")])
+def test_killed_build_leaves_last_good_report(published, tmp_path, sig, wait_for):
+    project = tmp_path / "p"
+    shutil.copytree(published, project)
+    out = project / "output" / "2026"
+    before = _snapshot(out)
+    proc = subprocess.Popen([sys.executable, "build.py", "--force", "--format", "html"], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    deadline = time.time() + 300
+    for line in proc.stdout:
+        if wait_for in line or time.time() > deadline:
+            break
+    time.sleep(1.0)
+    if sig == signal.SIGKILL:
+        os.killpg(proc.pid, sig)  # the whole tree: build, workers and kernels
+    else:
+        proc.send_signal(sig)
+    proc.wait(timeout=120)
+    assert proc.returncode != 0
+    assert _snapshot(out) == before
+    again = run_build(project, "--format", "html")
+    assert again.returncode == 0, again.stderr
+    assert (out / "statusrapport.html").exists()
+    assert not [p for p in (project / "output").glob(".build-*")]
