@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from . import yamlfile
 from .exceptions import DataError, Problem
-from .readlog import opened
 
 CHAPTERS = ("samhandling", "psykisk_helse", "akuttmedisin", "kompetanse", "finansiering")
 UNITS = ("prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk", "kroner",
@@ -65,7 +65,7 @@ def _check_target(target, where, problems):
 def load(path, source_ids=None):
     path = Path(path)
     try:
-        raw = yaml.safe_load(opened(path).read_text(encoding="utf-8"))
+        raw = yamlfile.read(path)
     except FileNotFoundError:
         raise DataError(Problem(path, "katalogen finnes ikke")) from None
     except (yaml.YAMLError, UnicodeDecodeError) as err:

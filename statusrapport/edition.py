@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from . import yamlfile
 from .exceptions import ParameterError
 
 # key -> (type, required)
@@ -51,7 +52,7 @@ def load(path):
     if not path.is_file():
         raise ParameterError(f"{path}: utgavefilen finnes ikke")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.read(path)
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise ParameterError(f"{path}: kan ikke leses som YAML: {err}") from None
     if raw is None:

@@ -4,6 +4,7 @@ import math
 
 NBSP = "\u00a0"
 MISSING = "ikke tilgjengelig"
+MONTHS = ["jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "des."]
 
 
 def number(value, decimals=0):
@@ -42,4 +43,6 @@ def period_label(period):
         return f"{p[5]}. {name} {p[:4]}"
     if len(p) == 9 and p[4] == "-":
         return f"{p[:4]}\u2013{p[5:]}"
+    if len(p) == 7 and p[4] == "-":
+        return f"{MONTHS[int(p[5:]) - 1]} {p[:4]}"
     return p

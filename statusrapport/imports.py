@@ -6,6 +6,7 @@ period and area replaces the old one), snapshotted under ``data/snapshots/<ID>/`
 sha256 recorded. Nothing is written unless everything is valid."""
 
 import datetime
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -58,10 +59,30 @@ def run(root, delivery, source_id):
         shutil.copyfile(delivery, snapshot)
         shutil.copyfile(candidate, target)
     _record(data, source_id, [snapshot, target])
+    linked = _link_catalogue(data / "catalogue.yml", sorted(set(new["indicator"])), source_id)
     added = len(merged) - len(old)
     return (f"Importerte {len(new)} observasjoner fra {delivery.name} ({added} nye, {changed} endrede) "
             f"for {', '.join(sorted(set(new['indicator'])))} til data/observations/{source_id}.csv; "
-            f"data/sources/{source_id}.yml er oppdatert med nye sjekksummer.")
+            f"data/sources/{source_id}.yml er oppdatert med nye sjekksummer."
+            + (f" Kilden er lagt til i katalogen for {', '.join(linked)}." if linked else ""))
+
+
+def _link_catalogue(path, ids, source_id):
+    """Add the source to each imported indicator's ``source`` line (a text edit, so the
+    catalogue keeps its comments and layout). Returns the ids that were changed."""
+    lines, current, changed = path.read_text(encoding="utf-8").split("\n"), None, []
+    for n, line in enumerate(lines):
+        m = re.match(r"^\s*- id: (\S+)", line)
+        if m:
+            current = m.group(1)
+        m = re.match(r"^(\s+source: )(.*)$", line)
+        if m and current in ids:
+            known = [x.strip() for x in m.group(2).split(",")]
+            if source_id not in known:
+                lines[n] = f"{m.group(1)}{', '.join(known + [source_id])}"
+                changed.append(current)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return changed
 
 
 def _record(data, source_id, paths):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from . import yamlfile
 from .exceptions import DataError, Problem
-from .readlog import opened
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 REQUIRED = ("id", "title", "publisher", "origin", "licence", "retrieved", "files")
@@ -65,7 +65,7 @@ def load_all(data_dir):
     found, problems = {}, []
     for path in sorted((data_dir / "sources").glob("*.yml")):
         try:
-            raw = yaml.safe_load(opened(path).read_text(encoding="utf-8"))
+            raw = yamlfile.read(path)
         except (yaml.YAMLError, UnicodeDecodeError) as err:
             problems.append(Problem(path, f"kan ikke leses: {err}"))
             continue

@@ -203,7 +203,7 @@ def catalogue_unit(p):
 
 def tiltak_latin1(p):
     path = data(p, "tiltak.csv")
-    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))  # Excel on Windows
 
 
 def tiltak_ragged(p):
