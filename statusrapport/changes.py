@@ -42,8 +42,10 @@ def compare(current, previous):
         if kind is None:
             continue
         change = Change(ind.id, kind, before, after)
-        if ind.target:
-            change.status_before = previous.target_status(ind.id) if before[1] is not None else None
+        if current.target(ind.id):
+            change.status_before = (previous.target_status(ind.id)
+                                    if before[1] is not None and ind.id in previous.catalogue.indicators
+                                    else None)
             change.status_after = current.target_status(ind.id)
         out.append(change)
     return out

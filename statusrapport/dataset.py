@@ -102,8 +102,16 @@ class Dataset:
         return obs.sort_values(["indicator", "geo_level", "geo_code", "period"]).reset_index(drop=True)
 
     def points(self, id, level="land", code="NO"):
-        """(period, value) pairs of one series, missing values left out, sorted by period."""
+        """(period, value) pairs of one series, missing values left out, sorted by period.
+        Multi-year averages are left out when yearly values exist; where two sources give a
+        value for the same period, the source listed first in the catalogue is used."""
         obs = self.observations(id, level, [code]).dropna(subset=["value"])
+        averages = obs["period"].str.len() == 9
+        if (~averages).any():
+            obs = obs[~averages]
+        rank = {s: n for n, s in enumerate(self.indicator(id).source)}
+        obs = obs.assign(rank=obs["source"].map(rank)).sort_values(["period", "rank"])
+        obs = obs.drop_duplicates("period")
         return list(zip(obs["period"], obs["value"]))
 
     def latest(self, id, level="land", code="NO"):
@@ -136,9 +144,20 @@ class Dataset:
         ind = self.indicator(id)
         return formatting.with_unit(value, ind.unit, ind.decimals)
 
+    def target(self, id):
+        """The indicator's target if it belongs to this edition's plan period, else None
+        (a target set by the previous plan is not judged in the new plan's report)."""
+        t = self.indicator(id).target
+        first, last = (int(y) for y in self.edition.plan_period.replace("–", "-").split("-"))
+        return t if t and first <= t["year"] <= last else None
+
     def target_status(self, id, level="land", code="NO"):
-        ind = self.indicator(id)
-        return targets.status(ind.target, self.points(id, level, code)) if ind.target else None
+        t = self.target(id)
+        return targets.status(t, self.points(id, level, code)) if t else None
+
+    def target_text(self, id):
+        t = self.target(id)
+        return f"{targets.WORDS[t['comparator']]} {self.value_text(id, t['value'])}" if t else None
 
     def values(self, ids):
         """Placeholder values for narrative texts: ``{{ id.siste }}`` etc., nationally."""
@@ -157,8 +176,8 @@ class Dataset:
                                                  else "prosentpoeng", ind.decimals)
                             if prev[1] is not None else formatting.MISSING),
             }
-            if ind.target:
-                entry["mål"] = f"{ind.target['comparator']} {self.value_text(i, ind.target['value'])}"
+            if self.target(i):
+                entry["mål"] = self.target_text(i)
                 entry["status"] = self.target_status(i)
             out[i] = entry
         return out
@@ -170,7 +189,7 @@ class Dataset:
         if not path.exists():
             return None
         text = opened(path).read_text(encoding="utf-8")
-        return narrative.fill(text, self.values(list(self.catalogue.indicators)), file=str(path))
+        return narrative.fill(text, _LazyValues(self), file=str(path))
 
     @cached_property
     def tiltak(self):
@@ -179,6 +198,20 @@ class Dataset:
     def tiltak_for(self, chapter):
         plan_start = self.edition.plan_period[:4]
         return tiltak.for_edition(self.tiltak, self.edition.edition, plan_start, chapter)
+
+
+class _LazyValues(dict):
+    """Placeholder values computed only for the indicators a text uses."""
+
+    def __init__(self, ds):
+        super().__init__()
+        self.ds = ds
+
+    def __missing__(self, key):
+        if key not in self.ds.catalogue.indicators:
+            raise KeyError(key)
+        self[key] = self.ds.values([key])[key]
+        return self[key]
 
 
 def open(root, edition, region=NATIONAL):  # noqa: A001 - reads like the papermill API

@@ -44,5 +44,7 @@ def period_label(period):
     if len(p) == 9 and p[4] == "-":
         return f"{p[:4]}\u2013{p[5:]}"
     if len(p) == 7 and p[4] == "-":
-        return f"{MONTHS[int(p[5:]) - 1]} {p[:4]}"
+        return f"{MONTHS[int(p[5:7]) - 1]} {p[:4]}"
+    if len(p) == 10 and p[4] == "-":
+        return f"{int(p[8:])}. {MONTHS[int(p[5:7]) - 1]} {p[:4]}"
     return p

@@ -27,7 +27,10 @@ def fill(text, values, file="<tekst>"):
     def sub(match, lineno):
         key = match.group(1)
         name, _, attr = key.partition(".")
-        entry = values.get(name)
+        try:
+            entry = values[name]
+        except KeyError:
+            entry = None
         if not NAME.match(key) or entry is None:
             problems.append(f"{file}, linje {lineno}: ukjent plassholder '{{{{ {key} }}}}'")
             return match.group(0)

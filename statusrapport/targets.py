@@ -9,6 +9,7 @@
 
 import operator
 
+WORDS = {"<": "under", "<=": "høyst", ">": "over", ">=": "minst"}
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 STATUSES = ("nådd", "i rute", "ikke nådd", "mangler data")
 

@@ -49,7 +49,7 @@ def trend(ds, ids, caption=None, target=True):
         return Missing(f"{inds[0].title}: ikke tilgjengelig for perioden til og med "
                        f"{ds.edition.data_year}.")
     first = inds[0]
-    tgt = first.target if (target and len(ids) == 1) else None
+    tgt = ds.target(first.id) if (target and len(ids) == 1) else None
     caption = caption or (f"{first.title} ({first.unit})" if len(ids) == 1 else caption)
     return figures.line(data, id=_slug("trend", *ids), caption=caption,
                         source=ds.source_text(ids, data), unit=first.unit,
@@ -80,7 +80,7 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
                           f" ({ind.unit})")
     return figures.bars(frame.drop(columns="period"), id=_slug("area", id, level, period), caption=caption,
                         source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
-                        highlight=highlight, reference=reference, target=ind.target)
+                        highlight=highlight, reference=reference, target=ds.target(id))
 
 
 def key_figures(ds, ids, caption):
@@ -107,24 +107,25 @@ def key_figures(ds, ids, caption):
 
 
 def target_table(ds, chapters, caption):
-    """Every indicator with a target in ``chapters``: target, latest value and status."""
+    """Every indicator with a target of this plan in ``chapters``: target, latest value, status."""
     chapters = [chapters] if isinstance(chapters, str) else chapters
     rows, ids = [], []
     for ch in chapters:
         for ind in ds.catalogue.chapter(ch):
-            if not ind.target:
+            t = ds.target(ind.id)
+            if not t:
                 continue
             period, value = ds.latest(ind.id)
-            t = ind.target
-            rows.append({"Indikator": ind.title,
-                         "Mål": f"{t['comparator']} {ds.value_text(ind.id, t['value'])} ({t['year']})",
+            rows.append({"Indikator": ind.title, "Mål": f"{ds.target_text(ind.id)} ({t['year']})",
                          "Siste verdi": ds.value_text(ind.id, value),
                          "Periode": formatting.period_label(period) if period else "–",
                          "Status": ds.target_status(ind.id)})
             ids.append(ind.id)
     frame = pd.DataFrame(rows, columns=["Indikator", "Mål", "Siste verdi", "Periode", "Status"])
-    src = ds.source_text(ids) if ids else "Kilde: indikatorkatalogen."
-    return tables.from_frame(frame, id=_slug("targets", *chapters), caption=caption, source=src,
+    if frame.empty:
+        return Missing("Planen setter ingen tallfestede mål for dette kapitlet.")
+    return tables.from_frame(frame, id=_slug("targets", *chapters), caption=caption,
+                             source=ds.source_text(ids),
                              formats={"Mål": str, "Siste verdi": str, "Periode": str})
 
 
@@ -225,7 +226,7 @@ def changes(ds, previous, caption):
         def cell(point):
             return (f"{ds.value_text(c.id, point[1])} ({formatting.period_label(point[0])})"
                     if point[1] is not None else "–")
-        status = (f"{c.status_before or '–'} → {c.status_after}" if ind.target and
+        status = (f"{c.status_before or '–'} → {c.status_after}" if ds.target(c.id) and
                   c.status_before != c.status_after else "")
         rows.append({"Indikator": ind.title, f"Utgave {previous.edition.edition}": cell(c.before),
                      f"Utgave {ds.edition.edition}": cell(c.after), "Endring": c.kind,

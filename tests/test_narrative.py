@@ -48,6 +48,17 @@ def edition(request):
     return request.param, Dataset(ROOT, request.param)
 
 
+_VALUES = {}
+
+
+def placeholder_values(name):
+    """All placeholder values of an edition, computed once per test run (it takes seconds)."""
+    if name not in _VALUES:
+        ds = Dataset(ROOT, name)
+        _VALUES[name] = ds.values(list(ds.catalogue.indicators))
+    return _VALUES[name]
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_narrative_resolves(edition, chapter):
     name, ds = edition
@@ -61,9 +72,9 @@ def test_narrative_resolves(edition, chapter):
 def test_narrative_uses_only_available_values(edition, chapter):
     """A placeholder that resolves to 'ikke tilgjengelig' means the text talks about data the
     edition does not have; missing data is to be said in words."""
-    name, ds = edition
+    name, _ = edition
     raw = (NARRATIVE / name / f"{chapter}.md").read_text(encoding="utf-8")
-    values = ds.values(list(ds.catalogue.indicators))
+    values = placeholder_values(name)
     unavailable = []
     for match in PLACEHOLDER.finditer(raw):
         ind, _, field = match.group(1).partition(".")
@@ -80,7 +91,7 @@ def test_unknown_placeholder_names_file_and_line(tmp_path):
         fh.write("\nNoe nytt: {{ finnes_ikke.siste }}.\n")
     text = copy.read_text(encoding="utf-8")
     line = text.split("\n").index("Noe nytt: {{ finnes_ikke.siste }}.") + 1
-    values = Dataset(ROOT, "2026").values(list(Dataset(ROOT, "2026").catalogue.indicators))
+    values = placeholder_values("2026")
     with pytest.raises(PlaceholderError) as err:
         fill(text, values, file=str(copy))
     message = str(err.value)
