@@ -62,6 +62,8 @@ def build_parser():
     p.add_argument("--region", default="land",
                    help="'land' (standard), et helsefellesskap (f.eks. bergen) eller 'all'")
     p.add_argument("--jobs", type=_jobs, help="antall kapitler som kjøres samtidig (standard: antall kjerner)")
+    p.add_argument("--scheduler", metavar="ADRESSE",
+                   help="adresse til en Dask-klynge, f.eks. tcp://10.0.0.5:8786; standard er lokale prosesser")
     p.add_argument("--force", action="store_true", help="kjør alle kapitler på nytt, se bort fra cache")
     p.add_argument("--allow-errors", action="store_true",
                    help="publiser et UTKAST selv om kapitler feiler")
@@ -109,7 +111,8 @@ def _build(args):
     if args.region == "all":
         regions = ["land"] + sorted(Dataset(ROOT, params.stem).geography.codes("helsefellesskap"))
     opt = report.Options(root=ROOT, params=params, formats=args.format, only=tuple(args.chapter),
-                         output=args.output, jobs=args.jobs, force=args.force,
+                         output=args.output, jobs=args.jobs, scheduler=args.scheduler,
+                         force=args.force,
                          allow_errors=args.allow_errors)
     status = 0
     for result in report.build(opt, regions):

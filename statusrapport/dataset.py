@@ -69,8 +69,14 @@ class Dataset:
         if problems:
             raise DataError(problems)
 
+    def source(self, source_id):
+        """A source record; using it makes the chapter depend on its file (for the cache)."""
+        opened(self.data_dir / "sources" / f"{source_id}.yml")
+        return self.sources[source_id]
+
     def _source_frame(self, source_id):
         if source_id not in self._frames:
+            self.source(source_id)
             rel = f"observations/{source_id}.csv"
             self._verify([rel])
             frame, problems = observations.read(self.data_dir / rel, self.catalogue, self.geography,
@@ -130,7 +136,7 @@ class Dataset:
         for sid in dict.fromkeys(s for i in ids for s in self.indicator(i).source):
             if shown is not None and sid not in shown:
                 continue
-            src = self.sources[sid]
+            src = self.source(sid)
             text = f"{src.publisher}: {src.title}"
             if obs is not None:
                 refs = sorted(set(obs.loc[obs["source"] == sid, "ref"]) - {""})

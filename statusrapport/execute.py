@@ -7,15 +7,13 @@ import re
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
 import papermill
 
-from . import cache
+from . import cache, executors
 from .exceptions import ChapterError
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -49,9 +47,24 @@ def _execute(chapter, number, source, parameters, workdir, log_path):
     read_log = Path(workdir) / f"{source.stem}.reads"
     os.environ["STATUSRAPPORT_READ_LOG"] = str(read_log)
     # The kernel inherits this process's stderr; its chatter belongs in the chapter log.
+    saved_stderr = os.dup(2)
     with open(log_path, "ab") as log:
         os.dup2(log.fileno(), 2)
     start = time.perf_counter()
+    try:
+        _run_notebook(run, source, out, parameters, log_path)
+    finally:  # a long-lived (Dask) worker keeps its own stderr
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
+    run.seconds = time.perf_counter() - start
+    run.notebook = str(out)
+    run.reads = sorted(set(read_log.read_text(encoding="utf-8").split())) if read_log.exists() else []
+    return run
+
+
+def _run_notebook(run, source, out, parameters, log_path):
+    """papermill with errors turned into a ChapterError on ``run``."""
+    chapter = run.chapter
     try:
         papermill.execute_notebook(str(source), str(out), parameters=parameters,
                                    kernel_name="python3", cwd=str(source.parent),
@@ -74,10 +87,6 @@ def _execute(chapter, number, source, parameters, workdir, log_path):
         run.status = "failed"
         run.error = ChapterError(chapter, None, type(err).__name__, str(err).splitlines()[0] if str(err) else "",
                                  None, str(log_path))
-    run.seconds = time.perf_counter() - start
-    run.notebook = str(out)
-    run.reads = sorted(set(read_log.read_text(encoding="utf-8").split())) if read_log.exists() else []
-    return run
 
 
 def check_parameters_cell(source):
@@ -100,7 +109,8 @@ class Task:
     label: str = ""  # shown in progress, e.g. the region
 
 
-def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=None):
+def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=None,
+                 scheduler=None):
     """Execute every task (cached ones are copied); returns a list of Run in task order.
     All tasks share one worker pool, so 20 region editions run as one queue."""
     root = Path(root)
@@ -127,8 +137,8 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
             todo.append(n)
         runs[n] = run
     if todo:
-        ctx = get_context("spawn")  # kernels and zmq do not survive fork
-        with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), mp_context=ctx) as pool:
+        with executors.make(scheduler, jobs) as pool:  # local spawn pool, or a Dask cluster
+            pool.check_shared(root, tasks[todo[0]].workdir)  # Dask: workers must see our paths
             futures = {}
             for n in todo:
                 t = tasks[n]
@@ -136,7 +146,7 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
                 log = Path(t.logs) / f"{t.chapter.path.stem}.log"
                 futures[pool.submit(_execute, t.chapter.name, t.chapter.number, t.chapter.path,
                                     t.parameters, t.workdir, log)] = n
-            for fut in as_completed(futures):
+            for fut in pool.as_completed(futures):
                 n = futures[fut]
                 done = fut.result()
                 done.key, done.reason = runs[n].key, runs[n].reason

@@ -24,6 +24,7 @@ class Options:
     only: tuple = ()
     output: Path = None
     jobs: int = None
+    scheduler: str = None  # Dask scheduler address; None = local processes
     force: bool = False
     allow_errors: bool = False
     progress: object = print
@@ -78,7 +79,8 @@ def build(opt, regions=None):
                       for ch in selected]
         progress(f"Utgave {ed.edition}: {len(selected)} kapitler × {len(regions)} "
                  f"{'regioner' if len(regions) > 1 else datasets[regions[0]].region_name}")
-        runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force, progress=progress)
+        runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force, progress=progress,
+                                    scheduler=opt.scheduler)
         results = []
         for i, r in enumerate(regions):
             mine = runs[i * len(selected):(i + 1) * len(selected)]

@@ -98,7 +98,7 @@ def key_figures(ds, ids, caption):
             row[ds.region_name] = (ds.value_text(i, own["value"].iloc[0]) if len(own)
                                    else formatting.MISSING)
         row["Hele landet"] = ds.value_text(i, value)
-        row["Kilde"] = ", ".join(dict.fromkeys(ds.sources[s].publisher for s in ind.source))
+        row["Kilde"] = ", ".join(dict.fromkeys(ds.source(s).publisher for s in ind.source))
         rows.append(row)
     frame = pd.DataFrame(rows)
     return tables.from_frame(frame, id=_slug("key", *ids[:3]), caption=caption,
@@ -135,7 +135,7 @@ def tiltak_table(ds, chapter, caption):
                           "Frist": rows["deadline"], "Status": rows["status"],
                           "Merknad": rows["comment"]})
     srcs = sorted(set(rows["source"]))
-    src = "Kilde: " + "; ".join(f"{ds.sources[s].publisher}: {ds.sources[s].title}" for s in srcs
+    src = "Kilde: " + "; ".join(f"{ds.source(s).publisher}: {ds.source(s).title}" for s in srcs
                                 if s in ds.sources) + f"; status per utgave {ds.edition.edition}."
     return tables.from_frame(frame, id=_slug("tiltak", chapter), caption=caption, source=src)
 
@@ -248,10 +248,10 @@ def indicator_overview(ds, chapter, caption):
         obs = ds.observations(ind.id, "land", ["NO"]).dropna(subset=["value"])
         if obs.empty:
             rows.append({"Indikator": ind.title, "Periode": "–", "Verdi": formatting.MISSING,
-                         "Kilde": ", ".join(ds.sources[s].publisher for s in ind.source)})
+                         "Kilde": ", ".join(ds.source(s).publisher for s in ind.source)})
             continue
         last = obs.iloc[-1]
-        src = ds.sources[last["source"]]
+        src = ds.source(last["source"])
         ref = last["ref"]
         where = f", linje {ref[1:].replace('-', '–')}" if ref.startswith("L") else ""
         rows.append({"Indikator": ind.title, "Periode": formatting.period_label(last["period"]),

@@ -10,7 +10,7 @@ def test_help_lists_options_and_exit_codes(capsys):
         cli.build_parser().parse_args(["--help"])
     assert exc.value.code == 0
     text = capsys.readouterr().out
-    for option in ("--params", "--chapter", "--format", "--output", "--region", "--jobs", "--force",
+    for option in ("--params", "--chapter", "--format", "--output", "--region", "--jobs", "--scheduler", "--force",
                    "--allow-errors", "validate", "indicators", "import", "verify", "avslutningskoder"):
         assert option in text
 
