@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 
 from .exceptions import DataError, Problem
-from .readlog import opened
 
 KOMMUNE_COLUMNS = ["kommunenummer", "kommunenavn", "fylkesnummer", "fylkesnavn", "folketall_2024",
                    "hf", "rhf", "helsefellesskap"]

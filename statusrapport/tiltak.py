@@ -3,7 +3,6 @@ later edition reports a new one, so staff only add rows for what changed."""
 
 from .catalogue import CHAPTERS
 from .exceptions import DataError, Problem
-from .readlog import opened
 
 COLUMNS = ["id", "edition", "chapter", "title", "owner", "deadline", "status", "comment", "source",
            "ref"]

@@ -153,12 +153,13 @@ def test_clicking_contents_links_scrolls_to_the_heading(session):
             assert page.evaluate("() => location.hash") == href
             assert _in_viewport(page, href[1:]), f"{href} er ikke synlig etter klikk"
     finally:
-        page.evaluate("() => { history.replaceState(null, '', location.pathname); window.scrollTo(0, 0); }")
+        page.evaluate("() => { history.replaceState(null, '', location.pathname);"
+                      " window.scrollTo(0, 0); }")
 
 
 # --------------------------------------------------------------------------- screenshots
 
-def test_screenshots(session, html_path):
+def test_screenshots(session, html_path, capsys):
     """Cover and contents (full page down to the end of the contents) and the first part of a
     chapter, saved next to the report and copied to /tmp for a human to look at."""
     page = session.page
@@ -181,7 +182,9 @@ def test_screenshots(session, html_path):
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
     shutil.copy(cover, SCREENSHOT_COPY)
     shutil.copy(chapter, CHAPTER_SCREENSHOT_COPY)
-    print(f"\nskjermbilder: {cover}, {chapter} (kopier: {SCREENSHOT_COPY}, {CHAPTER_SCREENSHOT_COPY})")
+    with capsys.disabled():
+        print(f"\nskjermbilder: {cover}, {chapter} "
+              f"(kopier: {SCREENSHOT_COPY}, {CHAPTER_SCREENSHOT_COPY})")
 
 
 # --------------------------------------------------------------------------- accessibility
@@ -195,7 +198,8 @@ def _summarise(label, result):
         for node in v["nodes"][:3]:
             lines.append(f"           {node['target']} {node['html'][:100]}")
     review = collections.Counter(v["id"] for v in result["incomplete"] for _ in v["nodes"])
-    summary = ", ".join(f"{k}: {counts.get(k, 0)}" for k in ("critical", "serious", "moderate", "minor"))
+    summary = ", ".join(f"{k}: {counts.get(k, 0)}"
+                        for k in ("critical", "serious", "moderate", "minor"))
     print(f"\naxe-core {result['testEngine']['version']} ({label}, {', '.join(AXE_TAGS)}): "
           f"brudd per alvorlighet – {summary}; til manuell vurdering: {dict(review) or 'ingen'}")
     print("\n".join(lines))
@@ -203,11 +207,12 @@ def _summarise(label, result):
 
 
 @pytest.mark.parametrize("which", ["desktop", "narrow"])
-def test_axe_wcag21_aa(which, request):
+def test_axe_wcag21_aa(which, request, capsys):
     s = request.getfixturevalue("session" if which == "desktop" else "narrow")
     assert AXE.is_file(), f"{AXE} mangler (se tests/vendor/axe/README.md)"
     result = s.axe()
-    serious = _summarise(f"{which} {s.page.viewport_size['width']} px", result)
+    with capsys.disabled():  # the summary shows in the test output even without -s
+        serious = _summarise(f"{which} {s.page.viewport_size['width']} px", result)
     assert serious == [], "\n".join(
         f"{v['impact']} {v['id']}: {v['help']} – {[n['target'] for n in v['nodes'][:5]]}"
         for v in serious)
@@ -223,6 +228,23 @@ def test_page_reflows_at_320_px(narrow):
     overflow = narrow.page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1
+
+
+@pytest.mark.parametrize("media,width", [("screen", DESKTOP["width"]), ("print", 658)])
+def test_tables_fit_the_column(browser, html_path, media, width):
+    """No table wider than its column: on a desktop screen, and with the print stylesheet at
+    the A4 text width (210 mm - 2 x 18 mm = 174 mm = 658 CSS px), where WeasyPrint would
+    otherwise cut the right-hand columns off."""
+    s = Session(browser, html_path, {"width": width, "height": 900})
+    try:
+        s.page.emulate_media(media=media)
+        wide = s.page.evaluate(
+            "() => Array.from(document.querySelectorAll('.table-wrap'))"
+            ".filter(w => w.querySelector('table').scrollWidth > w.clientWidth + 1)"
+            ".map(w => `${w.id}: ${w.querySelector('table').scrollWidth}/${w.clientWidth} px`)")
+    finally:
+        s.close()
+    assert wide == []
 
 
 def test_landmarks_language_and_headings(session):
@@ -274,8 +296,8 @@ def _pdf_objects(path):
 
 def _outline(path):
     """Bookmark titles with their depth, read with poppler's pdftohtml (-xml lists <outline>)."""
-    xml = subprocess.run(["pdftohtml", "-i", "-xml", "-stdout", "-q", "-f", "1", "-l", "1", str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    xml = subprocess.run(["pdftohtml", "-i", "-xml", "-stdout", "-q", "-f", "1", "-l", "1",
+                          str(path)], capture_output=True, text=True, check=True).stdout
     items, depth = [], 0
     for tag in re.finditer(r"<outline>|</outline>|<item[^>]*>(.*?)</item>", xml, re.S):
         if tag.group(0) == "<outline>":
