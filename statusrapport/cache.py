@@ -37,7 +37,7 @@ def key(notebook_path, parameters, env_hash):
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def lookup(cache_dir, chapter_key):
+def lookup(cache_dir, chapter_key, root):
     """(executed notebook, reason, files it read); the notebook is None if the entry is missing,
     corrupt or stale."""
     entry = Path(cache_dir) / chapter_key
@@ -51,19 +51,22 @@ def lookup(cache_dir, chapter_key):
     except (OSError, ValueError, KeyError):
         shutil.rmtree(entry, ignore_errors=True)
         return None, "ødelagt cache-oppføring, kjøres på nytt", []
-    for path, digest in meta["reads"].items():
-        if not Path(path).exists() or sha256(path) != digest:
-            return None, f"datafil endret: {Path(path).name}", []
+    for rel, digest in meta["reads"].items():
+        path = Path(root) / rel
+        if not path.exists() or sha256(path) != digest:
+            return None, f"datafil endret: {rel}", []
     return nb_path, "treff", sorted(meta["reads"])
 
 
-def store(cache_dir, chapter_key, executed_path, reads):
+def store(cache_dir, chapter_key, executed_path, reads, root):
+    """``reads`` are paths relative to ``root``, so a copied or moved project checks its own
+    files."""
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".tmp-"))
     shutil.copyfile(executed_path, tmp / "executed.ipynb")
     meta = {"notebook_sha256": sha256(tmp / "executed.ipynb"),
-            "reads": {p: sha256(p) for p in sorted(reads) if Path(p).exists()}}
+            "reads": {p: sha256(Path(root) / p) for p in sorted(reads) if (Path(root) / p).exists()}}
     (tmp / "entry.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     final = cache_dir / chapter_key
     try:

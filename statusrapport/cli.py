@@ -98,7 +98,8 @@ def _params_path(args):
     if not args.params.exists() and (ROOT / "params" / f"{args.params}.yml").exists():
         return ROOT / "params" / f"{args.params}.yml"
     if not args.params.exists():
-        raise ParameterError(f"{args.params}: utgavefilen finnes ikke (se mappen params/)")
+        known = ", ".join(p.stem for p in sorted((ROOT / "params").glob("*.yml")))
+        raise ParameterError(f"{args.params}: utgavefilen finnes ikke; utgavene i params/ er: {known}")
     return args.params
 
 

@@ -107,17 +107,21 @@ class Dataset:
         obs["name"] = [self.geography.name(lv, c) for lv, c in zip(obs["geo_level"], obs["geo_code"])]
         return obs.sort_values(["indicator", "geo_level", "geo_code", "period"]).reset_index(drop=True)
 
-    def points(self, id, level="land", code="NO"):
-        """(period, value) pairs of one series, missing values left out, sorted by period.
-        Multi-year averages are left out when yearly values exist; where two sources give a
-        value for the same period, the source listed first in the catalogue is used."""
+    def series(self, id, level="land", code="NO"):
+        """One value per period (rows of observations), missing values left out. Multi-year
+        averages are left out when yearly values exist; where two sources give a value for the
+        same period, the source listed first in the catalogue is used."""
         obs = self.observations(id, level, [code]).dropna(subset=["value"])
         averages = obs["period"].str.len() == 9
         if (~averages).any():
             obs = obs[~averages]
         rank = {s: n for n, s in enumerate(self.indicator(id).source)}
         obs = obs.assign(rank=obs["source"].map(rank)).sort_values(["period", "rank"])
-        obs = obs.drop_duplicates("period")
+        return obs.drop_duplicates("period").drop(columns="rank").reset_index(drop=True)
+
+    def points(self, id, level="land", code="NO"):
+        """(period, value) pairs of :meth:`series`, sorted by period."""
+        obs = self.series(id, level, code)
         return list(zip(obs["period"], obs["value"]))
 
     def latest(self, id, level="land", code="NO"):
@@ -194,7 +198,7 @@ class Dataset:
         path = self.data_dir / "narrative" / self.edition.edition / f"{chapter}.md"
         if not path.exists():
             return None
-        text = opened(path).read_text(encoding="utf-8")
+        text = opened(path).read_text(encoding="utf-8-sig")
         return narrative.fill(text, _LazyValues(self), file=str(path))
 
     @cached_property

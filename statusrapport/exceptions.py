@@ -47,6 +47,9 @@ class DataError(StatusrapportError):
         lines = [f"{len(self.problems)} feil i data:"] + [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self):
+        return DataError, (self.problems,)
+
 
 class PlaceholderError(StatusrapportError):
     """A narrative placeholder that does not resolve."""
@@ -60,12 +63,18 @@ class ChapterError(StatusrapportError):
     exit_code = 4
 
     def __init__(self, chapter, cell=None, ename="", evalue="", line=None, log=None):
+        super().__init__(chapter, cell, ename, evalue, line, log)
         self.chapter, self.cell, self.ename, self.evalue = chapter, cell, ename, evalue
         self.line, self.log = line, log
-        where = f"kapittel '{chapter}'" + (f", celle {cell}" if cell is not None else "")
-        msg = f"{where}: {ename}: {evalue}"
-        if line:
-            msg += f"\n    i linjen: {line}"
-        if log:
-            msg += f"\n    full feilmelding: {log}"
-        super().__init__(msg)
+
+    def __reduce__(self):  # crosses from worker processes intact
+        return ChapterError, (self.chapter, self.cell, self.ename, self.evalue, self.line, self.log)
+
+    def __str__(self):  # built when shown, so a log moved to failed/ is named where it is
+        where = f"kapittel '{self.chapter}'" + (f", celle {self.cell}" if self.cell is not None else "")
+        msg = f"{where}: {self.ename}: {self.evalue}"
+        if self.line:
+            msg += f"\n    i linjen: {self.line}"
+        if self.log:
+            msg += f"\n    full feilmelding: {self.log}"
+        return msg

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from . import cache, executors
+from . import cache, executors, kernels
 from .exceptions import ChapterError
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -44,38 +44,31 @@ def _execute(chapter, number, source, parameters, workdir, log_path):
     """Runs in a worker process. Returns a Run; never raises for notebook errors."""
     run = Run(chapter, number)
     out = Path(workdir) / f"{source.stem}.ipynb"
-    read_log = Path(workdir) / f"{source.stem}.reads"
-    os.environ["STATUSRAPPORT_READ_LOG"] = str(read_log)
-    # The kernel inherits this process's stderr; its chatter belongs in the chapter log.
-    saved_stderr = os.dup(2)
-    with open(log_path, "ab") as log:
-        os.dup2(log.fileno(), 2)
     start = time.perf_counter()
-    try:
-        _run_notebook(run, source, out, parameters, log_path)
-    finally:  # a long-lived (Dask) worker keeps its own stderr
-        os.dup2(saved_stderr, 2)
-        os.close(saved_stderr)
+    km, reads = kernels.acquire(source.parent)
+    _run_notebook(run, km, source, out, parameters, log_path)
     run.seconds = time.perf_counter() - start
     run.notebook = str(out)
-    run.reads = sorted(set(read_log.read_text(encoding="utf-8").split())) if read_log.exists() else []
+    run.reads = sorted(set(reads.read_text(encoding="utf-8").split()))
     return run
 
 
-def _run_notebook(run, source, out, parameters, log_path):
+def _run_notebook(run, km, source, out, parameters, log_path):
     """papermill with errors turned into a ChapterError on ``run``."""
     chapter = run.chapter
     try:
-        papermill.execute_notebook(str(source), str(out), parameters=parameters,
+        papermill.execute_notebook(str(source), str(out), parameters=parameters, km=km,
                                    kernel_name="python3", cwd=str(source.parent),
                                    progress_bar=False, log_output=False)
         run.status = "done"
     except papermill.PapermillExecutionError as err:
         # papermill inserts the injected-parameters cell; count cells as the analyst sees them.
-        nb = nbformat.read(out, as_version=4)
-        injected = next((i for i, c in enumerate(nb.cells)
-                         if "injected-parameters" in c.metadata.get("tags", [])), None)
-        cell = err.cell_index + 1 - (1 if injected is not None and err.cell_index > injected else 0)
+        # papermill adds an error-marker cell on top and the injected-parameters cell; count
+        # cells as the analyst sees them in the notebook.
+        cells = [c for c in nbformat.read(out, as_version=4).cells
+                 if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+        index = next(i for i, c in enumerate(cells) if c.metadata.get("papermill", {}).get("exception"))
+        cell = index + 1 - sum("injected-parameters" in c.metadata.get("tags", []) for c in cells[:index])
         with open(log_path, "a", encoding="utf-8") as log:
             log.write(ANSI.sub("", "\n".join(err.traceback)) + "\n")
         run.status = "failed"
@@ -127,7 +120,8 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
             progress(f"  {name:<24} FEILET")
             continue
         run.key = cache.key(ch.path, task.parameters, env_hash)
-        hit, run.reason, run.reads = (None, "--force", []) if force else cache.lookup(cache_dir, run.key)
+        hit, run.reason, run.reads = ((None, "--force", []) if force
+                                      else cache.lookup(cache_dir, run.key, root))
         if hit:
             target = Path(task.workdir) / f"{ch.path.stem}.ipynb"
             shutil.copyfile(hit, target)
@@ -149,12 +143,13 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
             for fut in pool.as_completed(futures):
                 n = futures[fut]
                 done = fut.result()
+                done.reads = sorted({os.path.relpath(p, root) for p in done.reads})
                 done.key, done.reason = runs[n].key, runs[n].reason
                 runs[n] = done
                 word = "ferdig" if done.status == "done" else "FEILET"
                 progress(f"  {tasks[n].label}{done.chapter:<24} {word} ({done.seconds:.1f} s)")
                 if done.status == "done":
-                    cache.store(cache_dir, done.key, done.notebook, done.reads)
+                    cache.store(cache_dir, done.key, done.notebook, done.reads, root)
     return runs
 
 

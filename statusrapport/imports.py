@@ -46,10 +46,14 @@ def run(root, delivery, source_id):
     merged = pd.concat([old, new.astype(str)]).drop_duplicates(key, keep="last")
     merged = merged.sort_values(key).reset_index(drop=True)[observations.COLUMNS]
     changed = len(old.merge(new.astype(str), on=key).query("value_x != value_y")) if len(old) else 0
+    catalogue_path = data / "catalogue.yml"
+    catalogue_text, linked = _link_catalogue(catalogue_path.read_text(encoding="utf-8"),
+                                             sorted(set(new["indicator"])), source_id)
     with tempfile.TemporaryDirectory() as tmp:
-        candidate = Path(tmp) / target.name
+        candidate, candidate_catalogue = Path(tmp) / target.name, Path(tmp) / "catalogue.yml"
         merged.to_csv(candidate, index=False, lineterminator="\n")
-        cat = catalogue_mod.load(data / "catalogue.yml", set(srcs))
+        candidate_catalogue.write_text(catalogue_text, encoding="utf-8")
+        cat = catalogue_mod.load(candidate_catalogue, set(srcs))
         _, problems = observations.read(candidate, cat, geography.load(data), set(srcs),
                                         datetime.date.today())
         if problems:
@@ -58,8 +62,8 @@ def run(root, delivery, source_id):
         snapshot.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(delivery, snapshot)
         shutil.copyfile(candidate, target)
+        shutil.copyfile(candidate_catalogue, catalogue_path)
     _record(data, source_id, [snapshot, target])
-    linked = _link_catalogue(data / "catalogue.yml", sorted(set(new["indicator"])), source_id)
     added = len(merged) - len(old)
     return (f"Importerte {len(new)} observasjoner fra {delivery.name} ({added} nye, {changed} endrede) "
             f"for {', '.join(sorted(set(new['indicator'])))} til data/observations/{source_id}.csv; "
@@ -67,10 +71,10 @@ def run(root, delivery, source_id):
             + (f" Kilden er lagt til i katalogen for {', '.join(linked)}." if linked else ""))
 
 
-def _link_catalogue(path, ids, source_id):
-    """Add the source to each imported indicator's ``source`` line (a text edit, so the
-    catalogue keeps its comments and layout). Returns the ids that were changed."""
-    lines, current, changed = path.read_text(encoding="utf-8").split("\n"), None, []
+def _link_catalogue(text, ids, source_id):
+    """The catalogue text with the source added to each imported indicator's ``source`` line
+    (a text edit, so the catalogue keeps its comments and layout), and the ids changed."""
+    lines, current, changed = text.split("\n"), None, []
     for n, line in enumerate(lines):
         m = re.match(r"^\s*- id: (\S+)", line)
         if m:
@@ -81,8 +85,7 @@ def _link_catalogue(path, ids, source_id):
             if source_id not in known:
                 lines[n] = f"{m.group(1)}{', '.join(known + [source_id])}"
                 changed.append(current)
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return changed
+    return "\n".join(lines), changed
 
 
 def _record(data, source_id, paths):

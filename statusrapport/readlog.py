@@ -1,5 +1,6 @@
-"""Which data files a chapter read. The build points ``STATUSRAPPORT_READ_LOG`` at a file per
-chapter run; the cache then keys that chapter on exactly those files' hashes."""
+"""Which data files a chapter read. The build points ``STATUSRAPPORT_READ_LOG`` at a file that
+is emptied before each chapter (see kernels.py); the cache then keys that chapter on exactly
+those files' hashes."""
 
 import os
 from pathlib import Path

@@ -1,7 +1,6 @@
 """Building one edition: validate, execute chapters, stitch, render, publish atomically."""
 
 import datetime
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -102,7 +101,7 @@ def _finish_region(opt, ed, ds, runs, staging, output, root, progress, lines):
         _keep_failed(failures, final)
         return result
     report_key = manifest.tree_hash(root, ["report_templates"]) + "|" + "|".join(
-        f"{r.chapter}:{r.key}:{r.status}" for r in runs) + f"|{sorted(opt.formats)}|{__version__}"
+        f"{r.chapter}:{r.key}:{r.status == 'failed'}" for r in runs) + f"|{sorted(opt.formats)}|{__version__}"
     old = manifest.read(final / "manifest.json")
     if old and old.get("report_key") == report_key and all(
             (final / f"statusrapport.{f}").exists() for f in opt.formats):
@@ -160,7 +159,7 @@ def _render(ds, ed, opt, runs, staging, report_key, root, draft):
         "chapters": [{"name": r.chapter, "number": r.number, "status": r.status,
                       "seconds": round(r.seconds, 2), "cache_key": r.key,
                       "cache": "hit" if r.status == "cached" else "miss", "reason": r.reason,
-                      "reads": sorted(os.path.relpath(p, root) for p in r.reads)} for r in runs],
+                      "reads": r.reads} for r in runs],
         "figures": [{"number": f["number"], "caption": f["caption"]} for f in info["figures"]],
         "tables": [{"number": t["number"], "caption": t["caption"]} for t in info["tables"]],
         "headlines": manifest.records(book),

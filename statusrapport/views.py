@@ -245,7 +245,7 @@ def indicator_overview(ds, chapter, caption):
     indicators without data in this edition are listed as missing."""
     rows, ids = [], []
     for ind in ds.catalogue.chapter(chapter):
-        obs = ds.observations(ind.id, "land", ["NO"]).dropna(subset=["value"])
+        obs = ds.series(ind.id)
         if obs.empty:
             rows.append({"Indikator": ind.title, "Periode": "–", "Verdi": formatting.MISSING,
                          "Kilde": ", ".join(ds.source(s).publisher for s in ind.source)})

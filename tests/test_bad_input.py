@@ -346,7 +346,7 @@ CASES = [
                                                       'previous_edition: "2024"'),
          [f"{EDITION}.yml: 'previous_edition' (2024) finnes ikke som params/2024.yml"], code=2,
          args=("--format", "html")),
-    Case("unknown_edition", lambda p: None, ["2031: utgavefilen finnes ikke (se mappen params/)"],
+    Case("unknown_edition", lambda p: None, ["2031: utgavefilen finnes ikke; utgavene i params/ er: 2022, 2025, 2026"],
          code=2, args=("--params", "2031", "--format", "html"), real=True),
     Case("unknown_region", lambda p: None,
          ["ukjent region 'atlantis'; bruk 'land' eller en av: ", "bergen"], code=2,
@@ -458,13 +458,6 @@ def test_notebook_that_raises(raising):
     assert snapshot(proj) == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "two bugs outside the data layer: (1) ChapterError is pickled back from the worker process "
-    "via Exception.args, so the message comes out as \"kapittel 'kapittel 'akuttmedisin', celle "
-    "..., ...': : \" (needs __reduce__ in exceptions.py); (2) execute.py counts the cell after "
-    "papermill has inserted its error-marker cell at the top, so the number is one too high; "
-    "(3) the message is fixed at creation, so 'full feilmelding' names the log in the deleted "
-    "staging folder, not the copy in output/2026/failed/"))
 def test_notebook_error_message_is_exact(raising):
     proj, _, cell, result = raising
     first = next(ln for ln in result.stderr.splitlines() if ln.startswith("FEIL: "))

@@ -105,7 +105,7 @@ def test_corrupt_entry_detected(warm, tmp_path):
     key = chapters(project)["finansiering"]["cache_key"]
     entry = project / ".cache" / "chapters" / key
     (entry / "executed.ipynb").write_text("{", encoding="utf-8")
-    hit, reason, _ = cache.lookup(project / ".cache" / "chapters", key)
+    hit, reason, _ = cache.lookup(project / ".cache" / "chapters", key, project)
     assert hit is None and reason.startswith("ødelagt")
     assert not entry.exists()
 

@@ -47,8 +47,9 @@ def edition_2022(tmp_path_factory):
 
 
 def _row(html, title):
-    """The indicator-overview table row of ``title``: (period, value, source) cells."""
-    m = re.search(r'<th scope="row" class="l">' + re.escape(title) + r"</th>(.*?)</tr>", html)
+    """The row of ``title`` in a chapter's indicator overview: (period, value, source) cells."""
+    overviews = "".join(t.split("</table>")[0] for t in html.split("Alle indikatorer i kapitlet")[1:])
+    m = re.search(r'<th scope="row" class="l">' + re.escape(title) + r"</th>(.*?)</tr>", overviews)
     assert m, title
     return [re.sub("<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(1))]
 

@@ -1,0 +1,56 @@
+"""One Jupyter kernel per worker process, reused from chapter to chapter.
+
+Starting a kernel and importing pandas and matplotlib costs more than most chapters take to
+run, so a worker keeps its kernel and only clears the namespace between chapters (``%reset``):
+every chapter still starts from empty variables, as in JupyterLab's "Restart and Run All",
+while modules stay imported. A kernel that died is replaced.
+
+The kernel inherits ``STATUSRAPPORT_READ_LOG`` when it starts, so the log file is fixed per
+worker; it is emptied before each chapter and read after it."""
+
+import os
+import subprocess
+import tempfile
+from multiprocessing import util
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+
+RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+
+_kernel = None  # (manager, cwd, read log) of this worker process
+
+
+def _shutdown():
+    if _kernel is not None:
+        run_sync(_kernel[0].shutdown_kernel)(now=True)
+        Path(_kernel[2]).unlink(missing_ok=True)
+
+
+def acquire(cwd):
+    """A clean kernel in ``cwd`` and the path of its read log (emptied)."""
+    global _kernel
+    cwd = str(cwd)
+    if _kernel is not None and (_kernel[1] != cwd or not run_sync(_kernel[0].is_alive)()):
+        _shutdown()
+        _kernel = None
+    if _kernel is None:
+        fd, reads = tempfile.mkstemp(prefix="statusrapport-reads-")
+        os.close(fd)
+        os.environ["STATUSRAPPORT_READ_LOG"] = reads
+        km = AsyncKernelManager(kernel_name="python3")
+        # The kernel's own chatter (e.g. transport warnings) is noise; cell output goes to the notebook.
+        run_sync(km.start_kernel)(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _kernel = (km, cwd, reads)
+        util.Finalize(None, _shutdown, exitpriority=10)  # runs when the worker process exits
+    else:
+        client = _kernel[0].client()
+        client.start_channels()
+        try:
+            run_sync(client.wait_for_ready)(timeout=60)
+            run_sync(client.execute_interactive)(RESET, store_history=False, timeout=60)
+        finally:
+            client.stop_channels()
+    Path(_kernel[2]).write_text("", encoding="utf-8")
+    return _kernel[0], Path(_kernel[2])
