@@ -21,8 +21,7 @@ scheduler. The submitted function runs on the workers, so the workers must
   as paths, not as data. ``check_shared`` verifies this before anything runs.
 
 On Dask, ``jobs`` is ignored: the cluster's worker threads decide how many chapters run at
-once. Chapter execution sets process-global state (the environment variable naming the read
-log, and file descriptor 2 for the kernel's stderr), so each worker *process* runs one chapter
+once. A worker process keeps one kernel and one read log (kernels.py), so it runs one chapter
 at a time; start workers with ``--nthreads 1`` and add processes (``--nworkers N``) to run more
 chapters in parallel. Workers with more threads still work correctly, one chapter at a time.
 """

@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, chapters, downloads, execute, manifest, pdf, publish, stitch, validate
+from . import __version__, chapters, downloads, execute, formatting, manifest, pdf, publish, stitch
+from . import validate
 from . import edition as edition_mod
 from .dataset import NATIONAL, Dataset
 from .exceptions import DataError
@@ -98,7 +99,7 @@ def _finish_region(opt, ed, ds, runs, staging, output, root, progress, lines):
     failures = [r for r in runs if r.status == "failed"]
     result = Result(final, runs, failures)
     if failures and not opt.allow_errors:
-        _keep_failed(failures, final)
+        _keep_failed(failures, final, lines)
         return result
     report_key = manifest.tree_hash(root, ["report_templates"]) + "|" + "|".join(
         f"{r.chapter}:{r.key}:{r.status == 'failed'}" for r in runs) + f"|{sorted(opt.formats)}|{__version__}"
@@ -120,11 +121,12 @@ def _region_dirs(ds):
     return sorted(ds.geography.codes("helsefellesskap"))
 
 
-def _keep_failed(failures, final):
+def _keep_failed(failures, final, lines):
     """Failed notebooks and logs go to <edition>/failed/ for inspection; the report is untouched."""
     failed = final / "failed"
     shutil.rmtree(failed, ignore_errors=True)
     failed.mkdir(parents=True)
+    _write_log(failed / "build.log", lines)
     for run in failures:
         if run.notebook and Path(run.notebook).exists():
             shutil.copy(run.notebook, failed)
@@ -134,7 +136,7 @@ def _keep_failed(failures, final):
 
 
 def _render(ds, ed, opt, runs, staging, report_key, root, draft):
-    data_date = max(s.retrieved for s in ds.sources.values())
+    data_date = formatting.period_label(max(s.retrieved for s in ds.sources.values()))
     meta = {"title": ed.title, "edition": ed.edition, "plan": ed.plan, "plan_period": ed.plan_period,
             "reporting_year": ed.reporting_year, "data_year": ed.data_year, "data_date": data_date,
             "region": ds.region, "region_name": "" if ds.national else ds.region_name,
