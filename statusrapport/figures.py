@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from . import formatting  # noqa: E402
+from . import formatting, targets  # noqa: E402
 
 # Okabe-Ito, ordered so the first five reach 3:1 against white (WCAG 1.4.11, graphical
 # objects); orange and sky blue (about 2.3:1) are only used from the sixth series on.
@@ -71,7 +71,7 @@ def _value(v, unit, decimals):
 
 
 def _target_text(target, unit, decimals):
-    return f"Mål: {target['comparator']} {_value(target['value'], unit, decimals)}"
+    return f"Mål: {targets.WORDS[target['comparator']]} {_value(target['value'], unit, decimals)}"
 
 
 def line(data, *, id, caption, source, unit, decimals=0, target=None, ylabel=None):

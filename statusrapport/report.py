@@ -149,7 +149,8 @@ def _render(ds, ed, opt, runs, staging, report_key, root, draft):
         (staging / f"kapittel-{run.number}-{run.chapter}.html").write_text(page, encoding="utf-8")
     downloads.write(info["figures"] + info["tables"], staging)
     if "pdf" in opt.formats:
-        pdf.write(html_text, staging / "statusrapport.pdf", f"{ed.title} – utgave {ed.edition}")
+        pdf.write(html_text, staging / "statusrapport.pdf",
+                  f"Statusrapport – Nasjonal helse- og samhandlingsplan, utgave {ed.edition}")
     if "html" not in opt.formats:
         (staging / "statusrapport.html").unlink()
     manifest.write(staging / "manifest.json", {

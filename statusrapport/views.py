@@ -262,3 +262,16 @@ def indicator_overview(ds, chapter, caption):
     return tables.from_frame(frame, id=_slug("overview", chapter), caption=caption,
                              source=ds.source_text(ids) if ids else "Kilde: indikatorkatalogen.",
                              formats={"Periode": str, "Verdi": str})
+
+
+def target_status_chart(ds, chapters, caption):
+    """How many of the plan's targets are reached, on track, not reached or without data."""
+    statuses = [ds.target_status(i.id) for ch in chapters for i in ds.catalogue.chapter(ch)
+                if ds.target(i.id)]
+    if not statuses:
+        return Missing("Planen har ingen tallfestede mål i denne utgavens planperiode.")
+    order = ["nådd", "i rute", "ikke nådd", "mangler data"]
+    frame = pd.DataFrame({"label": order, "value": [float(statuses.count(s)) for s in order]})
+    return figures.bars(frame, id="target-status", caption=caption,
+                        source="Kilde: beregnet fra indikatorkatalogen og observasjonene i denne "
+                               "utgaven (se tabellen over målene).", unit="antall", decimals=0)
