@@ -136,7 +136,7 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
             futures = {}
             for n in todo:
                 t = tasks[n]
-                progress(f"  {t.label}{t.chapter.name:<24} kjører ...")
+                progress(f"  {t.label}{t.chapter.name:<24} kjører ({runs[n].reason}) ...")
                 log = Path(t.logs) / f"{t.chapter.path.stem}.log"
                 futures[pool.submit(_execute, t.chapter.name, t.chapter.number, t.chapter.path,
                                     t.parameters, t.workdir, log)] = n

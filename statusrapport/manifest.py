@@ -6,6 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from . import __version__
 from .display import META
 from .sources import sha256
 
@@ -52,6 +53,21 @@ def tree_hash(root, subdirs):
         for path in sorted((Path(root) / sub).rglob("*")):
             if path.is_file():
                 h.update(path.relative_to(root).as_posix().encode() + sha256(path).encode())
+    return h.hexdigest()
+
+
+def report_key(root, meta, runs, formats):
+    """Changes when anything the published files show could change: the executed chapters'
+    content (not their run times), the cover, the templates, the formats, the version."""
+    h = hashlib.sha256(json.dumps([meta, sorted(formats), __version__], sort_keys=True).encode())
+    h.update(tree_hash(root, ["report_templates"]).encode())
+    for run in runs:
+        h.update(f"{run.chapter}:{run.status == 'failed'}".encode())
+        if run.notebook and Path(run.notebook).exists():
+            nb = json.loads(Path(run.notebook).read_text(encoding="utf-8"))
+            cells = [(c.get("source"), c.get("outputs")) for c in nb["cells"]
+                     if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+            h.update(json.dumps(cells, sort_keys=True).encode())
     return h.hexdigest()
 
 

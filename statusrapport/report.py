@@ -101,15 +101,15 @@ def _finish_region(opt, ed, ds, runs, staging, output, root, progress, lines):
     if failures and not opt.allow_errors:
         _keep_failed(failures, final, lines)
         return result
-    report_key = manifest.tree_hash(root, ["report_templates"]) + "|" + "|".join(
-        f"{r.chapter}:{r.key}:{r.status == 'failed'}" for r in runs) + f"|{sorted(opt.formats)}|{__version__}"
+    meta = _meta(ds, ed, root, draft=bool(failures))
+    report_key = manifest.report_key(root, meta, runs, opt.formats)
     old = manifest.read(final / "manifest.json")
     if old and old.get("report_key") == report_key and all(
             (final / f"statusrapport.{f}").exists() for f in opt.formats):
         result.unchanged = True
         progress(f"Ingen endringer: {final} er allerede oppdatert.")
         return result
-    _render(ds, ed, opt, runs, staging, report_key, root, draft=bool(failures))
+    _render(ds, ed, opt, runs, staging, report_key, root, meta)
     _write_log(staging / "logs" / "build.log", lines)
     with publish.lock(output):
         publish.swap_in(staging, final, keep_subdirs=_region_dirs(ds) if ds.national else ())
@@ -135,12 +135,16 @@ def _keep_failed(failures, final, lines):
             run.error.log = str(failed / Path(run.error.log).name)
 
 
-def _render(ds, ed, opt, runs, staging, report_key, root, draft):
-    data_date = formatting.period_label(max(s.retrieved for s in ds.sources.values()))
-    meta = {"title": ed.title, "edition": ed.edition, "plan": ed.plan, "plan_period": ed.plan_period,
-            "reporting_year": ed.reporting_year, "data_year": ed.data_year, "data_date": data_date,
+def _meta(ds, ed, root, draft):
+    """What the cover and colophon show."""
+    return {"title": ed.title, "edition": ed.edition, "plan": ed.plan, "plan_period": ed.plan_period,
+            "reporting_year": ed.reporting_year, "data_year": ed.data_year,
+            "data_date": formatting.period_label(max(s.retrieved for s in ds.sources.values())),
             "region": ds.region, "region_name": "" if ds.national else ds.region_name,
             "draft": draft or ed.draft, "version": __version__, "commit": manifest.git_commit(root)}
+
+
+def _render(ds, ed, opt, runs, staging, report_key, root, meta):
     book = stitch.combine(runs, meta)
     html_text, info = stitch.render_html(book, root / "report_templates")
     (staging / "statusrapport.html").write_text(html_text, encoding="utf-8")
@@ -158,7 +162,7 @@ def _render(ds, ed, opt, runs, staging, report_key, root, draft):
                                                                    "region": ds.region},
         "formats": sorted(opt.formats), "report_key": report_key, "version": __version__,
         "git_commit": meta["commit"], "packages": manifest.versions(),
-        "inputs": manifest.inputs(root), "data_date": data_date,
+        "inputs": manifest.inputs(root), "data_date": meta["data_date"],
         "chapters": [{"name": r.chapter, "number": r.number, "status": r.status,
                       "seconds": round(r.seconds, 2), "cache_key": r.key,
                       "cache": "hit" if r.status == "cached" else "miss", "reason": r.reason,

@@ -7,8 +7,6 @@ from . import figures, formatting, tables
 
 LEVEL_NAMES = {"land": "hele landet", "rhf": "regionale helseforetak", "hf": "helseforetaksområder",
                "helsefellesskap": "helsefellesskap", "dps": "DPS-områder", "kommune": "kommuner"}
-
-
 ADDITIVE_UNITS = ("antall", "årsverk", "kroner", "mill. kroner", "mrd. kroner", "døgn")
 
 
@@ -50,7 +48,7 @@ def trend(ds, ids, caption=None, target=True):
                        f"{ds.edition.data_year}.")
     first = inds[0]
     tgt = ds.target(first.id) if (target and len(ids) == 1) else None
-    caption = caption or (f"{first.title} ({first.unit})" if len(ids) == 1 else caption)
+    caption = caption or f"{first.title} ({first.unit})"
     return figures.line(data, id=_slug("trend", *ids), caption=caption,
                         source=ds.source_text(ids, data), unit=first.unit,
                         decimals=first.decimals, target=tgt)
@@ -62,7 +60,8 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
     ind = ds.indicator(id)
     obs = ds.observations(id, level)
     if obs["value"].notna().sum() == 0:
-        return Missing(f"{ind.title} for {LEVEL_NAMES[level]}: ikke tilgjengelig for perioden til og med {ds.edition.data_year}.")
+        return Missing(f"{ind.title} for {LEVEL_NAMES[level]}: ikke tilgjengelig for perioden til "
+                       f"og med {ds.edition.data_year}.")
     period = period or obs.dropna(subset=["value"])["period"].max()
     periods = [p for p in (compare_period, period) if p]
     data = obs[obs["period"].isin(periods)]
@@ -78,8 +77,8 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
     highlight = [ds.geography.name(level, c) for c in ds.focus(level)]
     caption = caption or (f"{ind.title}, {LEVEL_NAMES[level]}, {formatting.period_label(period)}"
                           f" ({ind.unit})")
-    return figures.bars(frame.drop(columns="period"), id=_slug("area", id, level, period), caption=caption,
-                        source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
+    return figures.bars(frame.drop(columns="period"), id=_slug("area", id, level, period),
+                        caption=caption, source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
                         highlight=highlight, reference=reference, target=ds.target(id))
 
 

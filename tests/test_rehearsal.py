@@ -90,7 +90,7 @@ def test_report_shows_the_imported_value_in_text_and_tables(rehearsed):
 def test_changes_section_names_the_new_value(rehearsed):
     project, _ = rehearsed
     html = (project / "output" / "2027" / "statusrapport.html").read_text(encoding="utf-8")
-    section = html.split("Endringer siden forrige utgave", 1)[1].split("</table>", 1)[0]
+    section = html.split("Indikatorer med ny verdi eller ny målstatus", 1)[1].split("</table>", 1)[0]
     row = re.search(r"Gjennomsnittlig ventetid, psykisk helsevern for barn og unge</th>(.*?)</tr>",
                     section).group(1)
     assert "49,6\u00a0dager (2021)" in row and "41,3\u00a0dager (2026)" in row and "bedre" in row
