@@ -1,12 +1,14 @@
 """Shared fixtures: a copy of the project in a temporary folder (tests never touch the real
 data or output), and one full national build reused by the tests that only read it."""
 
+import hashlib
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("data", "notebooks", "params", "report_templates", "requirements.txt", "build.py")
@@ -42,3 +44,34 @@ def built(tmp_path_factory):
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     return project, project / "output" / "2026", result
+
+
+@pytest.fixture(scope="session")
+def published_html(tmp_path_factory):
+    """A project with a published national report (HTML only), built once for the session."""
+    project = copy_project(tmp_path_factory.mktemp("published") / "project")
+    result = run_build(project, "--format", "html")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture
+def published_copy(published_html, tmp_path):
+    """A fresh copy of ``published_html`` with output/ and .cache/, so builds are warm."""
+    dest = tmp_path / "project"
+    shutil.copytree(published_html, dest, symlinks=True)
+    return dest
+
+
+def rehash(project, relpath):
+    """Record the current sha256 of data/<relpath> in the source record that lists it, as if the
+    change had been registered properly (only the hash line changes)."""
+    for record in sorted((project / "data" / "sources").glob("*.yml")):
+        text = record.read_text(encoding="utf-8")
+        files = yaml.safe_load(text).get("files") or {}
+        if relpath in files:
+            digest = hashlib.sha256((project / "data" / relpath).read_bytes()).hexdigest()
+            record.write_text(text.replace(f"{relpath}: {files[relpath]}", f"{relpath}: {digest}"),
+                              encoding="utf-8")
+            return
+    raise AssertionError(f"{relpath} står ikke i noen kildepost")

@@ -13,7 +13,6 @@ only report a hash mismatch (which has its own case).
 """
 
 import csv
-import hashlib
 import io
 import re
 import shutil
@@ -24,7 +23,7 @@ import nbformat
 import pytest
 import yaml
 
-from conftest import copy_project, run_build
+from conftest import rehash, run_build
 from statusrapport import cli
 
 EDITION = "2026"
@@ -34,45 +33,14 @@ OBS = "observations/seed002.csv"
 
 # -- fixtures and helpers ---------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """One good national report (HTML only), built once; every case starts from a copy of it."""
-    project = copy_project(tmp_path_factory.mktemp("published") / "project")
-    result = run_build(project, "--format", "html")
-    assert result.returncode == 0, result.stderr
-    return project
-
-
 @pytest.fixture
-def proj(published, tmp_path):
-    """A copy of the published project with output/ and .cache/, so builds are warm."""
-    dest = tmp_path / "project"
-    shutil.copytree(published, dest, symlinks=True)
-    return dest
+def proj(published_copy):
+    return published_copy
 
 
 def snapshot(project):
     out = project / "output" / EDITION
     return {name: (out / name).read_bytes() for name in PUBLISHED}
-
-
-def sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def rehash(project, relpath):
-    """Record the current sha256 of data/<relpath> in the source record that lists it, as if the
-    change had been registered properly (only the hash line changes)."""
-    for record in sorted((project / "data" / "sources").glob("*.yml")):
-        text = record.read_text(encoding="utf-8")
-        files = yaml.safe_load(text).get("files") or {}
-        if relpath in files:
-            old = f"{relpath}: {files[relpath]}"
-            assert old in text
-            record.write_text(text.replace(old, f"{relpath}: {sha256(project / 'data' / relpath)}"),
-                              encoding="utf-8")
-            return
-    raise AssertionError(f"{relpath} står ikke i noen kildepost")
 
 
 def data(project, rel):
@@ -423,10 +391,10 @@ def test_bom_is_accepted(proj):
 
 
 @pytest.fixture(scope="module")
-def raising(published, tmp_path_factory):
+def raising(published_html, tmp_path_factory):
     """A real build where akuttmedisin raises in a code cell inserted after the parameters cell."""
     proj = tmp_path_factory.mktemp("raising") / "project"
-    shutil.copytree(published, proj, symlinks=True)
+    shutil.copytree(published_html, proj, symlinks=True)
     before = snapshot(proj)
     path = proj / "notebooks" / "03_akuttmedisin.ipynb"
     nb = nbformat.read(path, as_version=4)

@@ -7,8 +7,7 @@ import shutil
 import nbformat
 import pytest
 
-from conftest import copy_project, run_build
-from statusrapport.sources import sha256
+from conftest import copy_project, rehash, run_build
 
 CHAPTERS = ["--chapter", "akuttmedisin", "--chapter", "kompetanse", "--chapter", "finansiering",
             "--format", "html"]
@@ -17,15 +16,6 @@ CHAPTERS = ["--chapter", "akuttmedisin", "--chapter", "kompetanse", "--chapter",
 def chapters(project):
     m = json.loads((project / "output" / "2026" / "manifest.json").read_text(encoding="utf-8"))
     return {c["name"]: c for c in m["chapters"]}
-
-
-def rehash(project, rel):
-    """Record a deliberate data change in the file's source record."""
-    for record in (project / "data" / "sources").glob("*.yml"):
-        text = record.read_text(encoding="utf-8")
-        if f"{rel}:" in text:
-            record.write_text(re.sub(rf"({re.escape(rel)}: )\w+", rf"\g<1>{sha256(project / 'data' / rel)}",
-                                     text), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 next build works."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import copy_project, run_build
+from conftest import run_build
 from statusrapport import publish
 
 
@@ -28,14 +27,6 @@ def test_swap_in_replaces_whole_folder_and_keeps_region_subfolders(tmp_path):
     assert not staged.exists()
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("kill") / "project")
-    result = run_build(project, "--format", "html")
-    assert result.returncode == 0, result.stderr
-    return project
-
-
 def _snapshot(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file()}
@@ -43,9 +34,8 @@ def _snapshot(folder):
 
 @pytest.mark.parametrize("sig, wait_for", [(signal.SIGKILL, "kjører"), (signal.SIGTERM, "kjører"),
                                            (signal.SIGINT, "ferdig")])
-def test_killed_build_leaves_last_good_report(published, tmp_path, sig, wait_for):
-    project = tmp_path / "p"
-    shutil.copytree(published, project)
+def test_killed_build_leaves_last_good_report(published_copy, sig, wait_for):
+    project = published_copy
     out = project / "output" / "2026"
     before = _snapshot(out)
     proc = subprocess.Popen([sys.executable, "build.py", "--force", "--format", "html"], cwd=project,

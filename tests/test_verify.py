@@ -1,30 +1,18 @@
 """`build.py verify` and drafts with `--allow-errors`."""
 
-import shutil
-
 import nbformat
-import pytest
 
-from conftest import copy_project, run_build
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("verify") / "project")
-    result = run_build(project, "--format", "html")
-    assert result.returncode == 0, result.stderr
-    return project
+from conftest import run_build
 
 
-def test_verify_reports_identical_on_a_clean_build(published):
-    result = run_build(published, "verify")
+def test_verify_reports_identical_on_a_clean_build(published_copy):
+    result = run_build(published_copy, "verify")
     assert result.returncode == 0, result.stderr
     assert "identical" in result.stdout
 
 
-def test_verify_names_the_altered_input(published, tmp_path):
-    project = tmp_path / "p"
-    shutil.copytree(published, project)
+def test_verify_names_the_altered_input(published_copy):
+    project = published_copy
     text = project / "data" / "narrative" / "2026" / "samhandling.md"
     text.write_text(text.read_text(encoding="utf-8") + "\nEn ny setning.\n", encoding="utf-8")
     result = run_build(project, "verify")
@@ -33,9 +21,8 @@ def test_verify_names_the_altered_input(published, tmp_path):
     assert "statusrapport.html: HTML er ikke identisk" in result.stderr
 
 
-def test_allow_errors_publishes_a_marked_draft(published, tmp_path):
-    project = tmp_path / "p"
-    shutil.copytree(published, project)
+def test_allow_errors_publishes_a_marked_draft(published_copy):
+    project = published_copy
     path = project / "notebooks" / "03_akuttmedisin.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(4, nbformat.v4.new_code_cell('raise ValueError("testfeil")'))
