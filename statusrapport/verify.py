@@ -5,14 +5,19 @@ First the inputs recorded in the published manifest are compared with the reposi
 folder and compared with the published one: HTML byte for byte, PDF by text and images."""
 
 import hashlib
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from . import manifest, report
+from .exceptions import ParameterError
 
 
 def _pdf_fingerprint(path):
+    if not (shutil.which("pdftotext") and shutil.which("pdfimages")):
+        raise ParameterError("verify trenger pdftotext og pdfimages (Debian-pakken poppler-utils) "
+                             "for å sammenligne PDF-en")
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     with tempfile.TemporaryDirectory() as tmp:

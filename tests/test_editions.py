@@ -79,14 +79,17 @@ def test_2022_edition_lists_previous_plan_assignments(edition_2022):
     assert "Levert" in page or "levert" in page
 
 
-def test_region_editions_show_their_own_values(tmp_path):
+def test_region_all_builds_national_and_19_editions_with_their_own_values(tmp_path):
     project = copy_project(tmp_path / "project")
-    for region in ("bergen", "finnmark"):
-        result = run_build(project, "--region", region, "--chapter", "akuttmedisin", "--format", "html")
-        assert result.returncode == 0, result.stderr
-    bergen = (project / "output" / "2026" / "bergen" / "statusrapport.html").read_text(encoding="utf-8")
-    finnmark = (project / "output" / "2026" / "finnmark" / "statusrapport.html").read_text(encoding="utf-8")
-    assert "Helsefellesskap Bergen" in bergen and "Helsefellesskap Bergen" not in finnmark.split("<main>")[0]
+    result = run_build(project, "--region", "all", "--chapter", "akuttmedisin", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    out = project / "output" / "2026"
+    regions = sorted(p.parent.name for p in out.glob("*/statusrapport.html"))
+    assert len(regions) == 19 and (out / "statusrapport.html").exists()
+    bergen = (out / "bergen" / "statusrapport.html").read_text(encoding="utf-8")
+    finnmark = (out / "finnmark" / "statusrapport.html").read_text(encoding="utf-8")
+    assert "Helsefellesskap Bergen" in bergen.split("<main")[0]
+    assert "Helsefellesskap Bergen" not in finnmark.split("<main")[0]
     own = re.compile(r"Uthevet: ([^.]+?) med ([\d\u00a0,]+)")
     assert own.findall(bergen) and own.findall(finnmark)
     assert own.findall(bergen) != own.findall(finnmark)

@@ -44,3 +44,13 @@ def test_version_in_package_changelog_and_manifest_code():
     from statusrapport import __version__
 
     assert f"## [{__version__}]" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_contributor_commands_exist():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "make test" in text and "make bench" in text
+    dry = subprocess.run(["make", "-n", "bench", "test"], cwd=ROOT, capture_output=True, text=True)
+    assert "bench/run.py" in dry.stdout and "pytest" in dry.stdout
+    helptext = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--help"],
+                              capture_output=True, text=True)
+    assert helptext.returncode == 0 and "--repeat" in helptext.stdout
