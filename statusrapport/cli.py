@@ -5,6 +5,7 @@ Exit codes: 0 success; 1 unexpected error; 2 bad parameter; 3 data problem; 4 a 
 130 interrupted."""
 
 import argparse
+import csv
 import signal
 import sys
 from pathlib import Path
@@ -103,18 +104,34 @@ def _params_path(args):
     return args.params
 
 
+def _regions(which):
+    """``[which]``, or for 'all' the national edition and every helsefellesskap."""
+    if which != "all":
+        return [which]
+    with open(ROOT / "data" / "geography" / "units.csv", encoding="utf-8-sig", newline="") as fh:
+        return ["land"] + sorted(r["code"] for r in csv.DictReader(fh) if r["level"] == "helsefellesskap")
+
+
 def _build(args):
-    from . import report
-    from .dataset import Dataset
+    from . import fingerprint, publish
 
     params = _params_path(args)
-    regions = [args.region]
-    if args.region == "all":
-        regions = ["land"] + sorted(Dataset(ROOT, params.stem).geography.codes("helsefellesskap"))
+    regions = _regions(args.region)
+    if not args.force:  # the quick answer when nothing changed, before the heavy imports
+        digest = fingerprint.inputs_digest(ROOT)
+        output = args.output or ROOT / "output"
+        if all(fingerprint.is_current(
+                publish.out_dir_for(output, params.stem, r),
+                fingerprint.compute(digest, params.stem, r, args.format, args.chapter,
+                                    args.allow_errors), args.format) for r in regions):
+            print(f"Ingen endringer: utgave {params.stem} i {output} er bygget fra akkurat disse "
+                  "filene.")
+            return 0
+    from . import report
+
     opt = report.Options(root=ROOT, params=params, formats=args.format, only=tuple(args.chapter),
                          output=args.output, jobs=args.jobs, scheduler=args.scheduler,
-                         force=args.force,
-                         allow_errors=args.allow_errors)
+                         force=args.force, allow_errors=args.allow_errors)
     status = 0
     for result in report.build(opt, regions):
         for run in result.failures:

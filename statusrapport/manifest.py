@@ -3,7 +3,6 @@
 import hashlib
 import importlib.metadata
 import json
-import subprocess
 from pathlib import Path
 
 from . import __version__
@@ -12,18 +11,6 @@ from .sources import sha256
 
 PACKAGES = ("papermill", "nbconvert", "nbclient", "pandas", "matplotlib", "weasyprint", "openpyxl",
             "PyYAML", "Markdown", "numpy")
-
-
-def git_commit(root):
-    try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-                             capture_output=True, text=True, timeout=10)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        return "ukjent"
-    commit = out.stdout.strip() or "ukjent"
-    return commit + ("+lokale-endringer" if dirty and commit != "ukjent" else "")
 
 
 def versions():

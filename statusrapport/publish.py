@@ -13,6 +13,12 @@ _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 
 
+def out_dir_for(output, edition, region):
+    """``output/<edition>/`` for the national edition, ``output/<edition>/<region>/`` otherwise."""
+    base = Path(output) / edition
+    return base if region == "land" else base / region
+
+
 def _exchange(a, b):
     """Swap two paths atomically (Linux renameat2); False if the system cannot."""
     fn = getattr(_libc, "renameat2", None)

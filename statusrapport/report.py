@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, chapters, downloads, execute, formatting, manifest, pdf, publish, stitch
-from . import validate
+from . import __version__, chapters, downloads, execute, fingerprint, formatting, manifest, pdf
+from . import publish, stitch, validate
 from . import edition as edition_mod
 from .dataset import NATIONAL, Dataset
 from .exceptions import DataError
@@ -40,11 +40,6 @@ class Result:
     seconds: float = 0.0
 
 
-def out_dir_for(output, edition, region):
-    base = Path(output) / edition
-    return base if region == NATIONAL else base / region
-
-
 def build(opt, regions=None):
     """Build the edition for each region in ``regions`` (default: ``opt.region``). All chapters
     of all regions share one worker pool; each region is published on its own, atomically.
@@ -57,6 +52,9 @@ def build(opt, regions=None):
     if problems:
         raise DataError(problems)
     regions = list(regions or [opt.region])
+    digest = fingerprint.inputs_digest(root)  # before anything runs: what this build reads
+    prints = {r: fingerprint.compute(digest, ed.edition, r, opt.formats, opt.only, opt.allow_errors)
+              for r in regions}
     datasets = {r: Dataset(root, ed.edition, r) for r in regions}  # checks regions before any run
     selected = chapters.discover(root / "notebooks", opt.only)
     output.mkdir(parents=True, exist_ok=True)
@@ -85,7 +83,7 @@ def build(opt, regions=None):
         for i, r in enumerate(regions):
             mine = runs[i * len(selected):(i + 1) * len(selected)]
             results.append(_finish_region(opt, ed, datasets[r], mine, stagings[r], output, root,
-                                          progress, lines))
+                                          progress, lines, prints[r]))
         for result in results:
             result.seconds = time.perf_counter() - start
         return results
@@ -94,8 +92,8 @@ def build(opt, regions=None):
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _finish_region(opt, ed, ds, runs, staging, output, root, progress, lines):
-    final = out_dir_for(output, ed.edition, ds.region)
+def _finish_region(opt, ed, ds, runs, staging, output, root, progress, lines, fingerprint_):
+    final = publish.out_dir_for(output, ed.edition, ds.region)
     failures = [r for r in runs if r.status == "failed"]
     result = Result(final, runs, failures)
     if failures and not opt.allow_errors:
@@ -109,7 +107,8 @@ def _finish_region(opt, ed, ds, runs, staging, output, root, progress, lines):
         result.unchanged = True
         progress(f"Ingen endringer: {final} er allerede oppdatert.")
         return result
-    _render(ds, ed, opt, runs, staging, report_key, root, meta)
+    _render(ds, ed, opt, runs, staging, report_key, root, meta,
+            None if failures else fingerprint_)  # a draft is never "current"
     _write_log(staging / "logs" / "build.log", lines)
     with publish.lock(output):
         publish.swap_in(staging, final, keep_subdirs=_region_dirs(ds) if ds.national else ())
@@ -141,10 +140,10 @@ def _meta(ds, ed, root, draft):
             "reporting_year": ed.reporting_year, "data_year": ed.data_year,
             "data_date": formatting.period_label(max(s.retrieved for s in ds.sources.values())),
             "region": ds.region, "region_name": "" if ds.national else ds.region_name,
-            "draft": draft or ed.draft, "version": __version__, "commit": manifest.git_commit(root)}
+            "draft": draft or ed.draft, "version": __version__, "commit": fingerprint.git_commit(root)}
 
 
-def _render(ds, ed, opt, runs, staging, report_key, root, meta):
+def _render(ds, ed, opt, runs, staging, report_key, root, meta, fingerprint_):
     book = stitch.combine(runs, meta)
     html_text, info = stitch.render_html(book, root / "report_templates")
     (staging / "statusrapport.html").write_text(html_text, encoding="utf-8")
@@ -160,7 +159,8 @@ def _render(ds, ed, opt, runs, staging, report_key, root, meta):
     manifest.write(staging / "manifest.json", {
         "edition": ed.edition, "region": ds.region, "parameters": {"edition": ed.edition,
                                                                    "region": ds.region},
-        "formats": sorted(opt.formats), "report_key": report_key, "version": __version__,
+        "formats": sorted(opt.formats), "report_key": report_key, "fingerprint": fingerprint_,
+        "version": __version__,
         "git_commit": meta["commit"], "packages": manifest.versions(),
         "inputs": manifest.inputs(root), "data_date": meta["data_date"],
         "chapters": [{"name": r.chapter, "number": r.number, "status": r.status,

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import manifest, report
+from . import manifest, publish, report
 from .exceptions import ParameterError
 
 
@@ -34,7 +34,7 @@ def input_changes(published_manifest, root):
 
 def run(opt, progress=print):
     """Returns a list of differences (empty: identical)."""
-    published = report.out_dir_for(Path(opt.output or Path(opt.root) / "output"),
+    published = publish.out_dir_for(Path(opt.output or Path(opt.root) / "output"),
                                    Path(opt.params).stem, opt.region)
     old = manifest.read(published / "manifest.json")
     if old is None:
