@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, chapters, downloads, execute, fingerprint, formatting, manifest, pdf
-from . import publish, stitch, validate
+from . import executors, publish, stitch, validate
 from . import edition as edition_mod
 from .dataset import NATIONAL, Dataset
 from .exceptions import DataError
@@ -79,11 +79,21 @@ def build(opt, regions=None):
                  f"{'regioner' if len(regions) > 1 else datasets[regions[0]].region_name}")
         runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force, progress=progress,
                                     scheduler=opt.scheduler)
-        results = []
+        results, renders = [], []
         for i, r in enumerate(regions):
             mine = runs[i * len(selected):(i + 1) * len(selected)]
-            results.append(_finish_region(opt, ed, datasets[r], mine, stagings[r], output, root,
-                                          progress, lines, prints[r]))
+            result, job = _prepare(opt, ed, datasets[r], mine, stagings[r], output, root, progress,
+                                   lines, prints[r])
+            results.append(result)
+            if job:
+                renders.append((result, datasets[r], job))
+        _render_all([job for _, _, job in renders], opt.jobs, progress)
+        for result, ds, job in renders:
+            _write_log(job["staging"] / "logs" / "build.log", lines)
+            with publish.lock(output):
+                publish.swap_in(job["staging"], result.out_dir,
+                                keep_subdirs=_region_dirs(ds) if ds.national else ())
+            result.published = True
         for result in results:
             result.seconds = time.perf_counter() - start
         return results
@@ -92,13 +102,14 @@ def build(opt, regions=None):
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _finish_region(opt, ed, ds, runs, staging, output, root, progress, lines, fingerprint_):
+def _prepare(opt, ed, ds, runs, staging, output, root, progress, lines, fingerprint_):
+    """The region's Result, and the render job if its report has to be (re)made."""
     final = publish.out_dir_for(output, ed.edition, ds.region)
     failures = [r for r in runs if r.status == "failed"]
     result = Result(final, runs, failures)
     if failures and not opt.allow_errors:
         _keep_failed(failures, final, lines)
-        return result
+        return result, None
     meta = _meta(ds, ed, root, draft=bool(failures))
     report_key = manifest.report_key(root, meta, runs, opt.formats)
     old = manifest.read(final / "manifest.json")
@@ -106,14 +117,22 @@ def _finish_region(opt, ed, ds, runs, staging, output, root, progress, lines, fi
             (final / f"statusrapport.{f}").exists() for f in opt.formats):
         result.unchanged = True
         progress(f"Ingen endringer: {final} er allerede oppdatert.")
-        return result
-    _render(ds, ed, opt, runs, staging, report_key, root, meta,
-            None if failures else fingerprint_)  # a draft is never "current"
-    _write_log(staging / "logs" / "build.log", lines)
-    with publish.lock(output):
-        publish.swap_in(staging, final, keep_subdirs=_region_dirs(ds) if ds.national else ())
-    result.published = True
-    return result
+        return result, None
+    return result, {"root": root, "formats": tuple(opt.formats), "runs": runs, "staging": staging,
+                    "report_key": report_key, "meta": meta,
+                    "fingerprint": None if failures else fingerprint_}  # a draft is never current
+
+
+def _render_all(jobs, workers, progress):
+    """Stitch and render each job; several regions render in parallel worker processes."""
+    if len(jobs) == 1:
+        _render(jobs[0])
+        return
+    with executors.make(None, workers) as pool:
+        futures = {pool.submit(_render, job): job for job in jobs}
+        for fut in pool.as_completed(futures):
+            fut.result()
+            progress(f"  {futures[fut]['meta']['region']:<24} HTML og PDF ferdig")
 
 
 def _region_dirs(ds):
@@ -143,7 +162,9 @@ def _meta(ds, ed, root, draft):
             "draft": draft or ed.draft, "version": __version__, "commit": fingerprint.git_commit(root)}
 
 
-def _render(ds, ed, opt, runs, staging, report_key, root, meta, fingerprint_):
+def _render(job):
+    """HTML, chapter pages, downloads, PDF and manifest into the job's staging folder."""
+    root, runs, staging, meta = job["root"], job["runs"], job["staging"], job["meta"]
     book = stitch.combine(runs, meta)
     html_text, info = stitch.render_html(book, root / "report_templates")
     (staging / "statusrapport.html").write_text(html_text, encoding="utf-8")
@@ -151,15 +172,16 @@ def _render(ds, ed, opt, runs, staging, report_key, root, meta, fingerprint_):
         page, _ = stitch.render_html(stitch.combine([run], meta), root / "report_templates")
         (staging / f"kapittel-{run.number}-{run.chapter}.html").write_text(page, encoding="utf-8")
     downloads.write(info["figures"] + info["tables"], staging)
-    if "pdf" in opt.formats:
+    if "pdf" in job["formats"]:
         pdf.write(html_text, staging / "statusrapport.pdf",
-                  f"Statusrapport – Nasjonal helse- og samhandlingsplan, utgave {ed.edition}")
-    if "html" not in opt.formats:
+                  f"Statusrapport – Nasjonal helse- og samhandlingsplan, utgave {meta['edition']}")
+    if "html" not in job["formats"]:
         (staging / "statusrapport.html").unlink()
     manifest.write(staging / "manifest.json", {
-        "edition": ed.edition, "region": ds.region, "parameters": {"edition": ed.edition,
-                                                                   "region": ds.region},
-        "formats": sorted(opt.formats), "report_key": report_key, "fingerprint": fingerprint_,
+        "edition": meta["edition"], "region": meta["region"],
+        "parameters": {"edition": meta["edition"], "region": meta["region"]},
+        "formats": sorted(job["formats"]), "report_key": job["report_key"],
+        "fingerprint": job["fingerprint"],
         "version": __version__,
         "git_commit": meta["commit"], "packages": manifest.versions(),
         "inputs": manifest.inputs(root), "data_date": meta["data_date"],
