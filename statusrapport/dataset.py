@@ -31,7 +31,7 @@ class Dataset:
             known = ", ".join(sorted(self.geography.codes("helsefellesskap")))
             raise ParameterError(f"ukjent region '{region}'; bruk 'land' eller en av: {known}")
         self.region = region
-        self._frames = {}
+        self._frames, self._series = {}, {}
 
     # -- region -----------------------------------------------------------------------------
     @property
@@ -83,7 +83,12 @@ class Dataset:
                                                 set(self.sources), self.today)
             if problems:
                 raise DataError(problems)
-            self._frames[source_id] = frame
+            # Once per file: the edition's periods, area names, a stable order.
+            frame = frame[frame["period"].map(observations.period_end_year) <= self.edition.data_year]
+            frame = frame.assign(name=[self.geography.name(lv, c) for lv, c in
+                                       zip(frame["geo_level"], frame["geo_code"])])
+            self._frames[source_id] = frame.sort_values(["indicator", "geo_level", "geo_code",
+                                                         "period"])
         return self._frames[source_id]
 
     def observations(self, ids, level=None, codes=None):
@@ -95,29 +100,28 @@ class Dataset:
         wanted = {s for i in ids for s in self.catalogue.indicators[i].source}
         rels = [f"observations/{s}.csv" for s in sorted(wanted)]
         have = [s for s, r in zip(sorted(wanted), rels) if (self.data_dir / r).exists()]
-        frames = [self._source_frame(s) for s in have]
-        obs = pd.concat(frames) if frames else pd.DataFrame(columns=observations.COLUMNS)
-        obs = obs[obs["indicator"].isin(ids)]
-        obs = obs[obs["period"].map(observations.period_end_year) <= self.edition.data_year]
+        frames = [f[f["indicator"].isin(ids)] for f in map(self._source_frame, have)]
+        obs = (pd.concat(frames) if frames else pd.DataFrame(columns=observations.COLUMNS + ["name"]))
         if level is not None:
             obs = obs[obs["geo_level"] == level]
         if codes is not None:
             obs = obs[obs["geo_code"].isin(list(codes))]
-        obs = obs.copy()
-        obs["name"] = [self.geography.name(lv, c) for lv, c in zip(obs["geo_level"], obs["geo_code"])]
         return obs.sort_values(["indicator", "geo_level", "geo_code", "period"]).reset_index(drop=True)
 
     def series(self, id, level="land", code="NO"):
         """One value per period (rows of observations), missing values left out. Multi-year
         averages are left out when yearly values exist; where two sources give a value for the
         same period, the source listed first in the catalogue is used."""
-        obs = self.observations(id, level, [code]).dropna(subset=["value"])
-        averages = obs["period"].str.len() == 9
-        if (~averages).any():
-            obs = obs[~averages]
-        rank = {s: n for n, s in enumerate(self.indicator(id).source)}
-        obs = obs.assign(rank=obs["source"].map(rank)).sort_values(["period", "rank"])
-        return obs.drop_duplicates("period").drop(columns="rank").reset_index(drop=True)
+        key = (id, level, code)
+        if key not in self._series:  # targets, values and tables ask for the same series
+            obs = self.observations(id, level, [code]).dropna(subset=["value"])
+            averages = obs["period"].str.len() == 9
+            if (~averages).any():
+                obs = obs[~averages]
+            rank = {s: n for n, s in enumerate(self.indicator(id).source)}
+            obs = obs.assign(rank=obs["source"].map(rank)).sort_values(["period", "rank"])
+            self._series[key] = obs.drop_duplicates("period").drop(columns="rank").reset_index(drop=True)
+        return self._series[key]
 
     def points(self, id, level="land", code="NO"):
         """(period, value) pairs of :meth:`series`, sorted by period."""

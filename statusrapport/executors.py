@@ -37,7 +37,21 @@ from .exceptions import ParameterError
 CONNECT_TIMEOUT = "10s"
 
 
-class LocalExecutor:
+class _Executor:
+    """Context manager: ``close`` on leaving the ``with`` block."""
+
+    def close(self):
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+class LocalExecutor(_Executor):
     """Process pool on this machine."""
 
     kind = "local"
@@ -59,13 +73,6 @@ class LocalExecutor:
     def close(self):
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
     def __repr__(self):
         return f"<LocalExecutor {self.workers} prosesser>"
 
@@ -84,7 +91,7 @@ def _missing(paths):
     return [p for p in paths if not os.path.exists(p)]
 
 
-class DaskExecutor:
+class DaskExecutor(_Executor):
     """Client of a Dask distributed scheduler."""
 
     kind = "dask"
@@ -131,13 +138,6 @@ class DaskExecutor:
 
     def close(self):
         self.client.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
     def __repr__(self):
         return f"<DaskExecutor {self.address}>"

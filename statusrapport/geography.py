@@ -2,6 +2,7 @@
 list of units (land, RHF, HF, DPS, helsefellesskap). Rates aggregate weighted by population."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -18,12 +19,17 @@ class Geography:
     kommuner: pd.DataFrame
     units: pd.DataFrame
 
+    @cached_property
+    def _names(self):
+        """(level, code) -> name: looked up for every observation shown, so a dict, not a filter."""
+        names = {("kommune", k): n for k, n in zip(self.kommuner["kommunenummer"],
+                                                   self.kommuner["kommunenavn"])}
+        names.update({(lv, c): n for lv, c, n in zip(self.units["level"], self.units["code"],
+                                                     self.units["name"])})
+        return names
+
     def name(self, level, code):
-        if level == "kommune":
-            hit = self.kommuner.loc[self.kommuner["kommunenummer"] == code, "kommunenavn"]
-        else:
-            hit = self.units.loc[(self.units["level"] == level) & (self.units["code"] == code), "name"]
-        return hit.iloc[0] if len(hit) else code
+        return self._names.get((level, code), code)
 
     def codes(self, level):
         if level == "kommune":
