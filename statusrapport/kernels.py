@@ -19,6 +19,20 @@ from jupyter_core.utils import run_sync
 
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 
+
+class _KernelManager(AsyncKernelManager):
+    """Remembers the clients opened on the kernel: nbclient leaves its client (sockets, threads,
+    buffered outputs) open when it does not own the kernel, so we close them per chapter."""
+
+    def client(self, **kwargs):
+        client = super().client(**kwargs)
+        self.__dict__.setdefault("_opened", []).append(client)
+        return client
+
+    def close_clients(self):
+        for client in self.__dict__.pop("_opened", []):
+            client.stop_channels()
+
 _kernel = None  # (manager, cwd, read log) of this worker process
 
 
@@ -39,18 +53,19 @@ def acquire(cwd):
         fd, reads = tempfile.mkstemp(prefix="statusrapport-reads-")
         os.close(fd)
         os.environ["STATUSRAPPORT_READ_LOG"] = reads
-        km = AsyncKernelManager(kernel_name="python3")
+        km = _KernelManager(kernel_name="python3")
         # The kernel's own chatter (e.g. transport warnings) is noise; cell output goes to the notebook.
         run_sync(km.start_kernel)(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _kernel = (km, cwd, reads)
         util.Finalize(None, _shutdown, exitpriority=10)  # runs when the worker process exits
     else:
+        _kernel[0].close_clients()  # the previous chapter's
         client = _kernel[0].client()
         client.start_channels()
         try:
             run_sync(client.wait_for_ready)(timeout=60)
             run_sync(client.execute_interactive)(RESET, store_history=False, timeout=60)
         finally:
-            client.stop_channels()
+            _kernel[0].close_clients()
     Path(_kernel[2]).write_text("", encoding="utf-8")
     return _kernel[0], Path(_kernel[2])
