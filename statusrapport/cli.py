@@ -124,6 +124,7 @@ def _build(args):
                 publish.out_dir_for(output, params.stem, r),
                 fingerprint.compute(digest, params.stem, r, args.format, args.chapter,
                                     args.allow_errors), args.format) for r in regions):
+            publish.remove_stale(output)
             print(f"Ingen endringer: utgave {params.stem} i {output} er bygget fra akkurat disse "
                   "filene.")
             return 0

@@ -5,7 +5,6 @@ A failing chapter does not stop the others: every failure of a build is reported
 import os
 import re
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,25 +150,3 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
                 if done.status == "done":
                     cache.store(cache_dir, done.key, done.notebook, done.reads, root)
     return runs
-
-
-def scratch_dir(parent):
-    """A staging folder next to the output (same file system, so publishing is a rename).
-    Folders left by builds that were killed are removed first."""
-    parent = Path(parent)
-    parent.mkdir(parents=True, exist_ok=True)
-    for old in parent.glob(".build-*"):
-        pid = old.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
-    return Path(tempfile.mkdtemp(dir=parent, prefix=f".build-{os.getpid()}-"))
-
-
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

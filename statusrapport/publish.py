@@ -6,6 +6,7 @@ import ctypes.util
 import fcntl
 import os
 import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +26,32 @@ def _exchange(a, b):
     if fn is None:
         return False
     return fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
+
+
+def remove_stale(output_dir):
+    """Remove staging folders left by builds that were killed (their process is gone)."""
+    for old in Path(output_dir).glob(".build-*"):
+        pid = old.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def scratch_dir(output_dir):
+    """A staging folder next to the output (same file system, so publishing is a rename)."""
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale(output_dir)
+    return Path(tempfile.mkdtemp(dir=output_dir, prefix=f".build-{os.getpid()}-"))
 
 
 @contextmanager

@@ -68,7 +68,7 @@ def build(opt, regions=None):
     try:
         tasks = []
         for r in regions:
-            staging = stagings[r] = execute.scratch_dir(output)
+            staging = stagings[r] = publish.scratch_dir(output)
             (staging / "notebooks").mkdir()
             (staging / "logs").mkdir()
             params = {"edition": ed.edition, "region": r}
@@ -171,7 +171,7 @@ def _render(job):
     for run in runs:  # each chapter also as its own page, for sharing
         page, _ = stitch.render_html(stitch.combine([run], meta), root / "report_templates")
         (staging / f"kapittel-{run.number}-{run.chapter}.html").write_text(page, encoding="utf-8")
-    downloads.write(info["figures"] + info["tables"], staging)
+    downloads.write(sorted(info["figures"] + info["tables"], key=lambda b: b["order"]), staging)
     if "pdf" in job["formats"]:
         pdf.write(html_text, staging / "statusrapport.pdf",
                   f"Statusrapport – Nasjonal helse- og samhandlingsplan, utgave {meta['edition']}")

@@ -99,6 +99,7 @@ class NumberingPreprocessor(Preprocessor):
                 label = "Figur" if kind == "figure" else "Tabell"
                 number = f"{self.chapter}.{self.counters[kind]}"
                 block = dict(meta, type=kind, number=number, label=f"{label} {number}",
+                             order=len(self.figures) + len(self.tables),
                              anchor=f"{'fig' if kind == 'figure' else 'tab'}-{number.replace('.', '-')}")
                 if kind == "figure":
                     block["png"] = out["data"]["image/png"]
