@@ -40,7 +40,7 @@ EDITED = "notebooks/03_akuttmedisin.ipynb"
 DATA_FILE = "data/observations/ssb_kostra_11996.csv"
 SOURCE_FILE = "data/sources/ssb_kostra_11996.yml"
 MARKER = "<!-- analysis -->"
-JB_VENV = Path(os.environ.get("JB_VENV", "/tmp/statusrapport-bench-jupyterbook"))
+JB_VENV = Path(os.environ.get("JB_VENV", Path(tempfile.gettempdir()) / "statusrapport-bench-jupyterbook"))
 
 
 # ---------------------------------------------------------------- measuring
@@ -528,7 +528,7 @@ def write_results(R):
         timings += [line(f"(g) Jupyter Book kald ({R.get('jb_version', '')}, bare HTML)", R["jb_cold"]),
                     line("(g) Jupyter Book varm (execute_notebooks: cache)", R["jb_warm"])]
     breakdown = [
-        f"- Kapitteltider i siste kalde bygging (s, i arbeiderprosess, inkl. kjernestart): "
+        "- Kapitteltider i siste kalde bygging (s, i arbeiderprosess, inkl. kjernestart): "
         + ", ".join(f"{k} {v}" for k, v in R["cold_chapters"].items()),
         f"- papermill på en tom notatbok (tolkerstart + papermill-import + kjernestart/-stopp): "
         f"{f(med(R['kernel']))} s vegg, {f(med(R['kernel'], 'cpu'))} s CPU",
