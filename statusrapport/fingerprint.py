@@ -26,7 +26,9 @@ def git_commit(root):
     return commit + ("+lokale-endringer" if dirty and commit != "ukjent" else "")
 
 
-def _files(root):
+def input_files(root):
+    """(relative path, path) of every file a build reads: data, notebooks, params, templates,
+    requirements and the package itself."""
     root = Path(root)
     for sub in TREES:
         for path in sorted((root / sub).rglob("*")):
@@ -40,7 +42,7 @@ def _files(root):
 def inputs_digest(root):
     """One hash over every input file, the environment and the commit."""
     h = hashlib.sha256(f"{sys.version}|{__version__}|{git_commit(root)}".encode())
-    for rel, path in _files(root):
+    for rel, path in input_files(root):
         if path.exists():
             h.update(rel.encode() + hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()

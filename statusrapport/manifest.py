@@ -5,7 +5,7 @@ import importlib.metadata
 import json
 from pathlib import Path
 
-from . import __version__
+from . import __version__, fingerprint
 from .display import META
 from .sources import sha256
 
@@ -24,30 +24,17 @@ def versions():
 
 
 def inputs(root):
-    """sha256 of every file the build can read: data, notebooks, params, templates."""
-    root = Path(root)
-    files = {}
-    for sub in ("data", "notebooks", "params", "report_templates"):
-        for path in sorted((root / sub).rglob("*")):
-            if path.is_file() and ".ipynb_checkpoints" not in path.parts:
-                files[path.relative_to(root).as_posix()] = sha256(path)
-    return files
-
-
-def tree_hash(root, subdirs):
-    h = hashlib.sha256()
-    for sub in subdirs:
-        for path in sorted((Path(root) / sub).rglob("*")):
-            if path.is_file():
-                h.update(path.relative_to(root).as_posix().encode() + sha256(path).encode())
-    return h.hexdigest()
+    """sha256 of every file the build reads (the same list the fingerprint covers)."""
+    return {rel: sha256(path) for rel, path in fingerprint.input_files(root) if path.exists()}
 
 
 def report_key(root, meta, runs, formats):
     """Changes when anything the published files show could change: the executed chapters'
     content (not their run times), the cover, the templates, the formats, the version."""
     h = hashlib.sha256(json.dumps([meta, sorted(formats), __version__], sort_keys=True).encode())
-    h.update(tree_hash(root, ["report_templates"]).encode())
+    templates = {rel: sha256(path) for rel, path in fingerprint.input_files(root)
+                 if rel.startswith("report_templates/")}
+    h.update(json.dumps(templates, sort_keys=True).encode())
     for run in runs:
         h.update(f"{run.chapter}:{run.status == 'failed'}".encode())
         if run.notebook and Path(run.notebook).exists():

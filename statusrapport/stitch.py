@@ -18,11 +18,9 @@ HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*#*\s*$")
 def combine(runs, meta):
     """One notebook holding every chapter's cells, each tagged with its chapter."""
     book = nbformat.v4.new_notebook()
-    book.metadata[META] = dict(meta, chapters=[])
+    book.metadata[META] = dict(meta)
     for run in runs:
         nb = nbformat.read(run.notebook, as_version=4)
-        book.metadata[META]["chapters"].append({"name": run.chapter, "number": run.number,
-                                                "status": run.status})
         for cell in nb.cells:
             cell.id = f"{run.chapter}-{cell.id}"  # ids must stay unique across chapters
             cell.metadata[META + "_chapter"] = {"name": run.chapter, "number": run.number,
