@@ -172,7 +172,7 @@ def readers_of(project, rel):
 
 
 def regions(project, n):
-    code = ("import sys; from statusrapport.dataset import Dataset; "
+    code = ("import sys; from statusrapport.data.dataset import Dataset; "
             f"print(' '.join(sorted(Dataset('.', '{edition_of(project)}').geography.codes('helsefellesskap'))))")
     out = subprocess.run([PY, "-c", code], cwd=project, capture_output=True, text=True, check=True)
     codes = out.stdout.split()
@@ -253,7 +253,8 @@ FLOOR = textwrap.dedent("""\
 IMPORTS = textwrap.dedent("""\
     import time; t = time.perf_counter()
     import pandas, matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot
-    from statusrapport import dataset, display, views
+    from statusrapport.data import dataset
+    from statusrapport.chapter import display, views
     print("IMPORT", round(time.perf_counter() - t, 2))
 """)
 
@@ -266,7 +267,8 @@ RENDER = textwrap.dedent("""\
     # Stitching and PDF alone, from the executed notebooks of a finished build.
     import json, sys, time
     from pathlib import Path
-    from statusrapport import execute, pdf, stitch
+    from statusrapport.build import execute
+    from statusrapport.render import pdf, stitch
     project, ed = Path(sys.argv[1]), sys.argv[2]
     out = project / "output" / ed
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -416,16 +418,17 @@ def main():
             code = textwrap.dedent(f"""\
                 import inspect
                 from pathlib import Path
-                from statusrapport import report, edition
-                opt = report.Options(root=Path('.').resolve(), params=edition.newest(Path('params')),
+                from statusrapport.build import pipeline
+                from statusrapport import edition
+                opt = pipeline.Options(root=Path('.').resolve(), params=edition.newest(Path('params')),
                                      force=True, progress=lambda t: None)
                 regions = {regs!r}
-                if "regions" in inspect.signature(report.build).parameters:  # one shared pool
-                    report.build(opt, regions)
+                if "regions" in inspect.signature(pipeline.build).parameters:  # one shared pool
+                    pipeline.build(opt, regions)
                 else:  # what `build.py --region all` does: one build per region
                     for r in regions:
                         opt.region = r
-                        report.build(opt)
+                        pipeline.build(opt)
                 """)
             R["ours_regions"] = measure([PY, "-c", code], project, label="regions")
         R["naive_regions"] = []

@@ -10,8 +10,8 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__
-from .exceptions import ParameterError, StatusrapportError
+from statusrapport import __version__
+from statusrapport.errors import ParameterError, StatusrapportError
 
 ROOT = Path.cwd()
 EPILOG = """\
@@ -92,7 +92,7 @@ def main(argv=None):
 
 
 def _params_path(args):
-    from . import edition
+    from statusrapport import edition
 
     if args.params is None:
         return edition.newest(ROOT / "params")
@@ -113,28 +113,29 @@ def _regions(which):
 
 
 def _build(args):
-    from . import fingerprint, publish
+    from statusrapport.build import hashing
+    from statusrapport.render import publish
 
     params = _params_path(args)
     regions = _regions(args.region)
     if not args.force:  # the quick answer when nothing changed, before the heavy imports
-        digest = fingerprint.inputs_digest(ROOT)
+        digest = hashing.inputs_digest(ROOT)
         output = args.output or ROOT / "output"
-        if all(fingerprint.is_current(
+        if all(hashing.is_current(
                 publish.out_dir_for(output, params.stem, r),
-                fingerprint.compute(digest, params.stem, r, args.format, args.chapter,
+                hashing.compute(digest, params.stem, r, args.format, args.chapter,
                                     args.allow_errors), args.format) for r in regions):
             publish.remove_stale(output)
             print(f"Ingen endringer: utgave {params.stem} i {output} er bygget fra akkurat disse "
                   "filene.")
             return 0
-    from . import report
+    from statusrapport.build import pipeline
 
-    opt = report.Options(root=ROOT, params=params, formats=args.format, only=tuple(args.chapter),
+    opt = pipeline.Options(root=ROOT, params=params, formats=args.format, only=tuple(args.chapter),
                          output=args.output, jobs=args.jobs, scheduler=args.scheduler,
                          force=args.force, allow_errors=args.allow_errors)
     status = 0
-    for result in report.build(opt, regions):
+    for result in pipeline.build(opt, regions):
         for run in result.failures:
             print(f"FEIL: {run.error}", file=sys.stderr)
         if result.failures and not args.allow_errors:
@@ -148,7 +149,7 @@ def _build(args):
 
 
 def _validate(argv):
-    from . import validate
+    from statusrapport.data import validate
 
     _Parser(prog="build.py validate", description="Sjekk alle datafiler.").parse_args(argv)
     problems = validate.run(ROOT)
@@ -164,14 +165,14 @@ def _validate(argv):
 def _indicators(argv):
     import json
 
-    from . import coverage
-    from .catalogue import CHAPTERS
+    from statusrapport.data import inventory
+    from statusrapport.data.catalogue import CHAPTERS
 
     p = _Parser(prog="build.py indicators", description="Vis indikatorkatalogen med datadekning.")
     p.add_argument("--chapter", choices=CHAPTERS, help="bare dette kapitlet")
     p.add_argument("--format", choices=("table", "json"), default="table")
     args = p.parse_args(argv)
-    rows = coverage.overview(ROOT, args.chapter)
+    rows = inventory.overview(ROOT, args.chapter)
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
@@ -183,20 +184,20 @@ def _indicators(argv):
 
 
 def _import(argv):
-    from . import imports
+    from statusrapport.ingest import command
 
     p = _Parser(prog="build.py import", description="Les en datalevering inn som observasjoner. "
                 "Kilden må ha en post i data/sources/<ID>.yml med en 'import:'-beskrivelse.")
     p.add_argument("file", type=Path, help="leveransen (JSON-stat2, CSV eller XLSX)")
     p.add_argument("--source", required=True, metavar="ID", help="kildens id i data/sources/")
     args = p.parse_args(argv)
-    summary = imports.run(ROOT, args.file, args.source)
+    summary = command.run(ROOT, args.file, args.source)
     print(summary)
     return 0
 
 
 def _verify(argv):
-    from . import report, verify
+    from statusrapport.build import pipeline, verify
 
     p = _Parser(prog="build.py verify", description="Bygg utgaven på nytt i en midlertidig mappe "
                 "og sammenlign med den publiserte i output/.")
@@ -204,7 +205,7 @@ def _verify(argv):
     p.add_argument("--region", default="land")
     p.add_argument("--output", type=Path)
     args = p.parse_args(argv)
-    opt = report.Options(root=ROOT, params=_params_path(args), region=args.region, output=args.output)
+    opt = pipeline.Options(root=ROOT, params=_params_path(args), region=args.region, output=args.output)
     diffs = verify.run(opt, progress=lambda text: None)
     if diffs:
         print("Forskjeller funnet:", file=sys.stderr)

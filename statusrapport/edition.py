@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from . import yamlfile
-from .exceptions import ParameterError
+from statusrapport.data import yamlfile
+from statusrapport.errors import ParameterError
 
 # key -> (type, required)
 SCHEMA = {

@@ -373,7 +373,7 @@ def test_bad_input(case, proj, monkeypatch, capsys):
 def test_bom_is_accepted(proj):
     """Decision: a UTF-8 BOM at the start of an observations file (Excel's "CSV UTF-8") is
     accepted; the header is recognised and the first value read as usual."""
-    from statusrapport import catalogue, geography, observations, sources
+    from statusrapport.data import catalogue, geography, observations, sources
 
     bom(proj)
     tiltak_bom(proj)  # the same holds for tiltak.csv (before: "mangler kolonne(r) id")

@@ -263,7 +263,7 @@ def test_landmarks_language_and_headings(session):
 @pytest.fixture(scope="module")
 def pdf(built):
     _, out, _ = built
-    path = out / "statusrapport.pdf"
+    path = out / "statusrapport.render.pdf"
     assert path.is_file()
     return path
 

@@ -100,7 +100,7 @@ def test_contents_links_resolve(outline):
 @pytest.mark.skipif(not shutil.which("pdfimages"), reason="poppler-utils mangler (.ci/run installerer det)")
 def test_pdf_has_every_figure_and_contents_with_page_numbers(built, outline):
     _, out, _ = built
-    pdf = out / "statusrapport.pdf"
+    pdf = out / "statusrapport.render.pdf"
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
                              check=True).stdout.splitlines()[2:]
     assert len([line for line in listing if line.split()[2] == "image"]) == len(outline.imgs)

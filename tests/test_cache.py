@@ -82,7 +82,7 @@ def test_corrupt_cache_entry_is_rebuilt_not_used(warm, tmp_path):
 
 
 def test_corrupt_entry_detected(warm, tmp_path):
-    from statusrapport import cache
+    from statusrapport.build import cache
 
     project = tmp_path / "p"
     shutil.copytree(warm, project)

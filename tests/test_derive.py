@@ -1,4 +1,4 @@
-"""Tests for statusrapport.derive: the committed geography and observation files are exactly what
+"""Tests for statusrapport.ingest.derive: the committed geography and observation files are exactly what
 the snapshots give, and the headline numbers match the published control figures."""
 
 import hashlib
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from statusrapport import derive
+from statusrapport.ingest import derive
 
 DATA = derive.DATA
 UNITS_ALLOWED = {"prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk",

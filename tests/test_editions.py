@@ -58,7 +58,7 @@ def _row(html, title):
 def test_2022_edition_states_seed_000_figure(edition_2022, indicator, stated, line):
     import html as html_mod
 
-    from statusrapport.dataset import Dataset
+    from statusrapport.data.dataset import Dataset
 
     project, page = edition_2022
     ds = Dataset(project, "2022")

@@ -8,8 +8,9 @@ from dataclasses import fields
 import pytest
 
 from conftest import copy_project, run_build
-from statusrapport import edition, execute, executors, report
-from statusrapport.exceptions import ParameterError
+from statusrapport import edition
+from statusrapport.build import execute, executors, pipeline
+from statusrapport.errors import ParameterError
 
 distributed = pytest.importorskip("distributed")
 
@@ -74,7 +75,7 @@ def test_bad_scheduler_address_is_a_parameter_error(address):
         executors.make(address)
 
 
-WIRED = "scheduler" in {f.name for f in fields(report.Options)}
+WIRED = "scheduler" in {f.name for f in fields(pipeline.Options)}
 
 
 def test_one_chapter_builds_through_a_dask_cluster(cluster, tmp_path, monkeypatch):
@@ -91,7 +92,7 @@ def test_one_chapter_builds_through_a_dask_cluster(cluster, tmp_path, monkeypatc
         pool = executors.make(address)
         monkeypatch.setattr(execute, "ProcessPoolExecutor", lambda *a, **kw: pool)
         monkeypatch.setattr(execute, "as_completed", pool.as_completed)
-        result = report.build(report.Options(
+        result = pipeline.build(pipeline.Options(
             root=project, params=edition.newest(project / "params"), formats=("html",),
             only=("akuttmedisin",), progress=lambda text: None))
         result = result[0] if isinstance(result, list) else result  # one Result per region
@@ -101,7 +102,7 @@ def test_one_chapter_builds_through_a_dask_cluster(cluster, tmp_path, monkeypatc
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [(c["name"], c["status"]) for c in manifest["chapters"]] == [("akuttmedisin", "done")]
     assert any(r.startswith("data/") for r in manifest["chapters"][0]["reads"])  # read log came back
-    assert (out / "statusrapport.html").exists() and not (out / "statusrapport.pdf").exists()
+    assert (out / "statusrapport.html").exists() and not (out / "statusrapport.render.pdf").exists()
     assert "Akuttmedisin" in (out / "statusrapport.html").read_text(encoding="utf-8")
     # ... and the chapter really ran as a task on the cluster, not in a local process pool.
     assert cluster.scheduler.task_prefixes["execute"].state_counts["memory"] >= 1

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from statusrapport.exceptions import DataError
-from statusrapport.importers import COLUMNS, parse_number, read_delivery
+from statusrapport.errors import DataError
+from statusrapport.ingest.readers import COLUMNS, parse_number, read_delivery
 
 HERE = Path(__file__).parent / "fixtures" / "deliveries"
 

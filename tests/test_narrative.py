@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from statusrapport.dataset import Dataset
-from statusrapport.exceptions import PlaceholderError
-from statusrapport.narrative import PLACEHOLDER, fill, typed_numbers
+from statusrapport.data.dataset import Dataset
+from statusrapport.errors import PlaceholderError
+from statusrapport.data.narrative import PLACEHOLDER, fill, typed_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 NARRATIVE = ROOT / "data" / "narrative"

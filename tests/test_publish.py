@@ -10,7 +10,7 @@ import time
 import pytest
 
 from conftest import run_build
-from statusrapport import publish
+from statusrapport.render import publish
 
 
 def test_swap_in_replaces_whole_folder_and_keeps_region_subfolders(tmp_path):

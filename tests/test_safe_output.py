@@ -76,8 +76,8 @@ def test_region_with_code_is_refused_before_any_notebook(project):
 
 
 def test_dataset_refuses_unknown_region(project):
-    from statusrapport.dataset import Dataset
-    from statusrapport.exceptions import ParameterError
+    from statusrapport.data.dataset import Dataset
+    from statusrapport.errors import ParameterError
 
     with pytest.raises(ParameterError, match="ukjent region"):
         Dataset(project, EDITION, INJECTION)

@@ -3,8 +3,10 @@
 import pandas as pd
 import pytest
 
-from statusrapport import changes, formatting, geography, targets, tiltak
-from statusrapport.dataset import Dataset
+from statusrapport.chapter import changes, formatting, targets
+
+from statusrapport.data import geography, tiltak
+from statusrapport.data.dataset import Dataset
 
 NB = "\u00a0"
 

@@ -6,11 +6,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, chapters, downloads, execute, fingerprint, formatting, manifest, pdf
-from . import executors, publish, stitch, validate
-from . import edition as edition_mod
-from .dataset import NATIONAL, Dataset
-from .exceptions import DataError
+from statusrapport import __version__
+from statusrapport.build import chapters, execute, hashing
+from statusrapport.render import downloads, manifest, pdf
+from statusrapport.chapter import formatting
+from statusrapport.build import executors
+from statusrapport.render import publish, stitch
+from statusrapport.data import validate
+from statusrapport import edition as edition_mod
+from statusrapport.data.dataset import NATIONAL, Dataset
+from statusrapport.errors import DataError
 
 FORMATS = ("html", "pdf")
 
@@ -52,8 +57,8 @@ def build(opt, regions=None):
     if problems:
         raise DataError(problems)
     regions = list(regions or [opt.region])
-    digest = fingerprint.inputs_digest(root)  # before anything runs: what this build reads
-    prints = {r: fingerprint.compute(digest, ed.edition, r, opt.formats, opt.only, opt.allow_errors)
+    digest = hashing.inputs_digest(root)  # before anything runs: what this build reads
+    prints = {r: hashing.compute(digest, ed.edition, r, opt.formats, opt.only, opt.allow_errors)
               for r in regions}
     datasets = {r: Dataset(root, ed.edition, r) for r in regions}  # checks regions before any run
     selected = chapters.discover(root / "notebooks", opt.only)
@@ -159,7 +164,7 @@ def _meta(ds, ed, root, draft):
             "reporting_year": ed.reporting_year, "data_year": ed.data_year,
             "data_date": formatting.period_label(max(s.retrieved for s in ds.sources.values())),
             "region": ds.region, "region_name": "" if ds.national else ds.region_name,
-            "draft": draft or ed.draft, "version": __version__, "commit": fingerprint.git_commit(root)}
+            "draft": draft or ed.draft, "version": __version__, "commit": hashing.git_commit(root)}
 
 
 def _render(job):

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import catalogue as catalogue_mod
-from . import edition as edition_mod
-from . import formatting, geography, narrative, observations, sources, targets, tiltak
-from .exceptions import DataError, ParameterError, Problem
-from .readlog import opened
+from statusrapport.data import catalogue as catalogue_mod
+from statusrapport import edition as edition_mod
+from statusrapport.chapter import formatting, targets
+from statusrapport.data import geography, narrative, observations, sources, tiltak
+from statusrapport.errors import DataError, ParameterError, Problem
+from statusrapport.data.readlog import opened
 
 NATIONAL = "land"
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import catalogue as catalogue_mod
-from . import geography, observations, sources
-from .exceptions import DataError
+from statusrapport.data import catalogue as catalogue_mod
+from statusrapport.data import geography, observations, sources
+from statusrapport.errors import DataError
 
 
 def overview(root, chapter=None):

@@ -57,7 +57,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .exceptions import DataError, Problem
+from statusrapport.errors import DataError, Problem
 
 COLUMNS = ["indicator", "period", "geo_level", "geo_code", "value", "status", "source", "ref"]
 KEY = ["indicator", "period", "geo_level", "geo_code"]

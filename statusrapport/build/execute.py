@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from . import cache, executors, kernels
-from .exceptions import ChapterError
+from statusrapport.build import cache, executors, kernels
+from statusrapport.errors import ChapterError
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

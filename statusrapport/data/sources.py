@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from . import yamlfile
-from .exceptions import DataError, Problem
+from statusrapport.data import yamlfile
+from statusrapport.errors import DataError, Problem
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 REQUIRED = ("id", "title", "publisher", "origin", "licence", "retrieved", "files")

@@ -1,8 +1,8 @@
 """Tiltak and oppdrag with status per edition (``data/tiltak.csv``). A status holds until a
 later edition reports a new one, so staff only add rows for what changed."""
 
-from .catalogue import CHAPTERS
-from .exceptions import DataError, Problem
+from statusrapport.data.catalogue import CHAPTERS
+from statusrapport.errors import DataError, Problem
 
 COLUMNS = ["id", "edition", "chapter", "title", "owner", "deadline", "status", "comment", "source",
            "ref"]
@@ -10,7 +10,7 @@ STATUSES = ("ikke startet", "i rute", "forsinket", "levert", "avsluttet", "ikke 
 
 
 def load(path):
-    from .observations import read_table
+    from statusrapport.data.observations import read_table
 
     problems = []
     frame, rows = read_table(path, COLUMNS, problems)

@@ -3,7 +3,7 @@ the catalogue is read by every chapter."""
 
 import yaml
 
-from .readlog import opened
+from statusrapport.data.readlog import opened
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

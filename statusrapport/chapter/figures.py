@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from . import formatting, targets  # noqa: E402
+from statusrapport.chapter import formatting, targets  # noqa: E402
 
 # Okabe-Ito, ordered so the first five reach 3:1 against white (WCAG 1.4.11, graphical
 # objects); orange and sky blue (about 2.3:1) are only used from the sixth series on.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .exceptions import DataError, Problem
+from statusrapport.errors import DataError, Problem
 
 KOMMUNE_COLUMNS = ["kommunenummer", "kommunenavn", "fylkesnummer", "fylkesnavn", "folketall_2024",
                    "hf", "rhf", "helsefellesskap"]
@@ -63,8 +63,8 @@ class Geography:
 
 def load(data_dir):
     """Both geography files, checked row by row; all problems are reported together."""
-    from .catalogue import LEVELS
-    from .observations import read_table
+    from statusrapport.data.catalogue import LEVELS
+    from statusrapport.data.observations import read_table
 
     d = Path(data_dir) / "geography"
     problems = []

@@ -3,7 +3,7 @@ the same: development over time, comparison across areas, targets, tiltak, key f
 
 import pandas as pd
 
-from . import figures, formatting, tables
+from statusrapport.chapter import figures, formatting, tables
 
 LEVEL_NAMES = {"land": "hele landet", "rhf": "regionale helseforetak", "hf": "helseforetaksområder",
                "helsefellesskap": "helsefellesskap", "dps": "DPS-områder", "kommune": "kommuner"}
@@ -210,7 +210,7 @@ def area_order(ds):
 
 def changes(ds, previous, caption):
     """Indicators whose latest value or target status differs from the previous edition."""
-    from . import changes as changes_mod
+    from statusrapport.chapter import changes as changes_mod
 
     if previous is None:
         return Missing("Dette er den første utgaven for planen; det finnes ingen tidligere utgave å "

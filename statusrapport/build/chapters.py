@@ -5,7 +5,7 @@ whole report or one chapter is built."""
 from dataclasses import dataclass
 from pathlib import Path
 
-from .exceptions import ParameterError
+from statusrapport.errors import ParameterError
 
 SUMMARY = "sammendrag"
 

@@ -6,7 +6,7 @@ import re
 
 import markdown as md
 
-from .exceptions import PlaceholderError
+from statusrapport.errors import PlaceholderError
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-zæøå_]+)?$")

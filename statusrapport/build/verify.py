@@ -10,8 +10,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import manifest, publish, report
-from .exceptions import ParameterError
+from statusrapport.render import manifest, publish
+from statusrapport.build import pipeline
+from statusrapport.errors import ParameterError
 
 
 def _pdf_fingerprint(path):
@@ -45,9 +46,9 @@ def run(opt, progress=print):
     diffs += [f"ny inndatafil siden publisering: {p}" for p in added]
     diffs += [f"inndatafil fjernet siden publisering: {p}" for p in removed]
     with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
-        opt.output, opt.force, opt.formats = Path(tmp), True, tuple(old.get("formats", report.FORMATS))
+        opt.output, opt.force, opt.formats = Path(tmp), True, tuple(old.get("formats", pipeline.FORMATS))
         opt.progress = progress
-        result = report.build(opt)[0]
+        result = pipeline.build(opt)[0]
         if result.failures:
             return diffs + [f"kapittel {r.chapter} feilet ved ny bygging" for r in result.failures]
         fresh = result.out_dir

@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import catalogue as catalogue_mod
-from . import geography, importers, observations, sources
-from .exceptions import DataError, ParameterError
+from statusrapport.data import catalogue as catalogue_mod
+from statusrapport.data import geography, observations, sources
+from statusrapport.ingest import readers
+from statusrapport.errors import DataError, ParameterError
 
 
 def _value_text(v):
@@ -37,7 +38,7 @@ def run(root, delivery, source_id):
         raise ParameterError(f"data/sources/{source_id}.yml har ingen 'import:'-beskrivelse")
     if not delivery.is_file():
         raise ParameterError(f"{delivery}: filen finnes ikke")
-    new = importers.read_delivery(delivery, src.spec, source_id)
+    new = readers.read_delivery(delivery, src.spec, source_id)
     new["value"] = new["value"].map(_value_text)
     target = data / "observations" / f"{source_id}.csv"
     old = (pd.read_csv(target, dtype=str, keep_default_na=False) if target.exists()

@@ -9,8 +9,8 @@ from nbconvert.exporters import TemplateExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Unicode
 
-from . import narrative
-from .display import META
+from statusrapport.data import narrative
+from statusrapport.chapter.display import META
 
 HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*#*\s*$")
 

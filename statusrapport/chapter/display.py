@@ -7,7 +7,7 @@ import html
 
 from IPython.display import display
 
-from . import narrative
+from statusrapport.data import narrative
 
 META = "statusrapport"
 
@@ -55,8 +55,8 @@ def record(name, value, unit="", decimals=0, label=""):
 
 def show(item):
     """Show what a view returned: a figure, a table, or a note that the data is missing."""
-    from .figures import Figure
-    from .tables import Table
+    from statusrapport.chapter.figures import Figure
+    from statusrapport.chapter.tables import Table
 
     if isinstance(item, Figure):
         figure(item)

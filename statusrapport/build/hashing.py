@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import __version__
+from statusrapport import __version__
 
 TREES = ("data", "notebooks", "params", "report_templates")
 PACKAGE = Path(__file__).resolve().parent

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalogue import LEVELS, NON_NEGATIVE
-from .exceptions import Problem
-from .readlog import opened
+from statusrapport.data.catalogue import LEVELS, NON_NEGATIVE
+from statusrapport.errors import Problem
+from statusrapport.data.readlog import opened
 
 COLUMNS = ["indicator", "period", "geo_level", "geo_code", "value", "status", "source", "ref"]
 STATUSES = ("", "provisional", "suppressed", "missing")

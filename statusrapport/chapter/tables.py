@@ -3,7 +3,7 @@
 import html
 from dataclasses import dataclass, field
 
-from . import formatting
+from statusrapport.chapter import formatting
 
 
 @dataclass

@@ -3,9 +3,10 @@
 import datetime
 from pathlib import Path
 
-from . import catalogue as catalogue_mod
-from . import edition, geography, narrative, observations, sources, tiltak
-from .exceptions import DataError, ParameterError, PlaceholderError, Problem
+from statusrapport.data import catalogue as catalogue_mod
+from statusrapport import edition
+from statusrapport.data import geography, narrative, observations, sources, tiltak
+from statusrapport.errors import DataError, ParameterError, PlaceholderError, Problem
 
 FIELDS = ("tittel", "siste", "periode", "forrige", "forrige_periode", "endring")
 

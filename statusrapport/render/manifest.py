@@ -5,9 +5,10 @@ import importlib.metadata
 import json
 from pathlib import Path
 
-from . import __version__, fingerprint
-from .display import META
-from .sources import sha256
+from statusrapport import __version__
+from statusrapport.build import hashing
+from statusrapport.chapter.display import META
+from statusrapport.data.sources import sha256
 
 PACKAGES = ("papermill", "nbconvert", "nbclient", "pandas", "matplotlib", "weasyprint", "openpyxl",
             "PyYAML", "Markdown", "numpy")
@@ -25,14 +26,14 @@ def versions():
 
 def inputs(root):
     """sha256 of every file the build reads (the same list the fingerprint covers)."""
-    return {rel: sha256(path) for rel, path in fingerprint.input_files(root) if path.exists()}
+    return {rel: sha256(path) for rel, path in hashing.input_files(root) if path.exists()}
 
 
 def report_key(root, meta, runs, formats):
     """Changes when anything the published files show could change: the executed chapters'
     content (not their run times), the cover, the templates, the formats, the version."""
     h = hashlib.sha256(json.dumps([meta, sorted(formats), __version__], sort_keys=True).encode())
-    templates = {rel: sha256(path) for rel, path in fingerprint.input_files(root)
+    templates = {rel: sha256(path) for rel, path in hashing.input_files(root)
                  if rel.startswith("report_templates/")}
     h.update(json.dumps(templates, sort_keys=True).encode())
     for run in runs:

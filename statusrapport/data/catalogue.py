@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from . import yamlfile
-from .exceptions import DataError, Problem
+from statusrapport.data import yamlfile
+from statusrapport.errors import DataError, Problem
 
 CHAPTERS = ("samhandling", "psykisk_helse", "akuttmedisin", "kompetanse", "finansiering")
 UNITS = ("prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk", "kroner",

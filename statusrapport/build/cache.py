@@ -15,8 +15,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import __version__
-from .sources import sha256
+from statusrapport import __version__
+from statusrapport.data.sources import sha256
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -32,7 +32,7 @@ import uuid
 from concurrent import futures as _cf
 from multiprocessing import get_context
 
-from .exceptions import ParameterError
+from statusrapport.errors import ParameterError
 
 CONNECT_TIMEOUT = "10s"
 

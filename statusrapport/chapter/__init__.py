@@ -1,0 +1,1 @@
+"""What a chapter notebook calls to show its story: views, figures, tables, display."""

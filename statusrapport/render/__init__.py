@@ -1,0 +1,2 @@
+"""Turning executed chapters into the published report: blocks, stitch, PDF, downloads, manifest,
+publish."""
