@@ -1,8 +1,6 @@
 """Command line: ``python build.py [options]`` builds an edition; subcommands ``validate``,
-``indicators``, ``import`` and ``verify`` work on the data and the published report.
-
-Exit codes: 0 success; 1 unexpected error; 2 bad parameter; 3 data problem; 4 a chapter failed;
-130 interrupted."""
+``indicators``, ``import`` and ``verify`` work on the data and the published report. Exit codes
+are :class:`statusrapport.model.Exit`. The project is the folder the command runs in."""
 
 import argparse
 import csv
@@ -12,6 +10,7 @@ from pathlib import Path
 
 from statusrapport import __version__
 from statusrapport.errors import ParameterError, StatusrapportError
+from statusrapport.model import CHAPTERS, NATIONAL, Exit
 
 ROOT = Path.cwd()
 EPILOG = """\
@@ -21,9 +20,7 @@ underkommandoer:
   import FIL --source ID   les en datalevering (JSON-stat2, CSV, XLSX) inn som observasjoner
   verify                   bygg på nytt i en midlertidig mappe og sammenlign med output/
 
-avslutningskoder: 0 ok, 1 uventet feil, 2 ugyldig parameter, 3 feil i data,
-                  4 et kapittel feilet, 130 avbrutt
-"""
+avslutningskoder: """ + ", ".join(f"{code} {text}" for code, text in Exit.MEANING.items()) + "\n"
 
 
 def _formats(text):
@@ -48,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: feil: {message}\n")
-        sys.exit(2)
+        sys.exit(Exit.PARAMETER)
 
 
 def build_parser():
@@ -60,8 +57,8 @@ def build_parser():
                    help="bygg bare dette kapitlet (kan gjentas), f.eks. --chapter samhandling")
     p.add_argument("--format", type=_formats, default=("html", "pdf"), help="html,pdf (standard begge)")
     p.add_argument("--output", type=Path, help="utmappe (standard: output/)")
-    p.add_argument("--region", default="land",
-                   help="'land' (standard), et helsefellesskap (f.eks. bergen) eller 'all'")
+    p.add_argument("--region", default=NATIONAL,
+                   help=f"'{NATIONAL}' (standard), et helsefellesskap (f.eks. bergen) eller 'all'")
     p.add_argument("--jobs", type=_jobs, help="antall kapitler som kjøres samtidig (standard: antall kjerner)")
     p.add_argument("--scheduler", metavar="ADRESSE",
                    help="adresse til en Dask-klynge, f.eks. tcp://10.0.0.5:8786; standard er lokale prosesser")
@@ -88,7 +85,7 @@ def main(argv=None):
         return err.exit_code
     except KeyboardInterrupt:
         print("Avbrutt. Rapporten i output/ er uendret.", file=sys.stderr)
-        return 130
+        return Exit.INTERRUPTED
 
 
 def _params_path(args):
@@ -109,7 +106,7 @@ def _regions(which):
     if which != "all":
         return [which]
     with open(ROOT / "data" / "geography" / "units.csv", encoding="utf-8-sig", newline="") as fh:
-        return ["land"] + sorted(r["code"] for r in csv.DictReader(fh) if r["level"] == "helsefellesskap")
+        return [NATIONAL] + sorted(r["code"] for r in csv.DictReader(fh) if r["level"] == "helsefellesskap")
 
 
 def _build(args):
@@ -118,30 +115,30 @@ def _build(args):
 
     params = _params_path(args)
     regions = _regions(args.region)
+    inputs = hashing.Inputs.read(ROOT, params)  # once per build; the pipeline reuses it
     if not args.force:  # the quick answer when nothing changed, before the heavy imports
-        digest = hashing.inputs_digest(ROOT)
         output = args.output or ROOT / "output"
         if all(hashing.is_current(
                 publish.out_dir_for(output, params.stem, r),
-                hashing.compute(digest, params.stem, r, args.format, args.chapter,
+                hashing.fingerprint(inputs, params.stem, r, args.format, args.chapter,
                                     args.allow_errors), args.format) for r in regions):
             publish.remove_stale(output)
             print(f"Ingen endringer: utgave {params.stem} i {output} er bygget fra akkurat disse "
                   "filene.")
-            return 0
+            return Exit.OK
     from statusrapport.build import pipeline
 
     opt = pipeline.Options(root=ROOT, params=params, formats=args.format, only=tuple(args.chapter),
                          output=args.output, jobs=args.jobs, scheduler=args.scheduler,
                          force=args.force, allow_errors=args.allow_errors)
-    status = 0
-    for result in pipeline.build(opt, regions):
+    status = Exit.OK
+    for result in pipeline.build(opt, regions, inputs):
         for run in result.failures:
             print(f"FEIL: {run.error}", file=sys.stderr)
         if result.failures and not args.allow_errors:
             print(f"Ingen rapport publisert i {result.out_dir}; {len(result.failures)} kapittel(er) "
                   f"feilet. Notatbøker og logger med feil: {result.out_dir / 'failed'}", file=sys.stderr)
-            status = 4
+            status = Exit.CHAPTER
         elif result.published:
             draft = " (UTKAST med feil)" if result.failures else ""
             print(f"Ferdig på {result.seconds:.1f} s{draft}: {result.out_dir}")
@@ -157,16 +154,15 @@ def _validate(argv):
         print(f"{len(problems)} feil funnet:", file=sys.stderr)
         for p in problems:
             print(f"  - {p}", file=sys.stderr)
-        return 3
+        return Exit.DATA
     print("Alle datafiler er gyldige.")
-    return 0
+    return Exit.OK
 
 
 def _indicators(argv):
     import json
 
     from statusrapport.data import inventory
-    from statusrapport.data.catalogue import CHAPTERS
 
     p = _Parser(prog="build.py indicators", description="Vis indikatorkatalogen med datadekning.")
     p.add_argument("--chapter", choices=CHAPTERS, help="bare dette kapitlet")
@@ -175,12 +171,12 @@ def _indicators(argv):
     rows = inventory.overview(ROOT, args.chapter)
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
-        return 0
+        return Exit.OK
     for r in rows:
         print(f"{r['id']:<45} {r['chapter']:<14} {r['unit']:<22} {r['periods']:<20} "
               f"{','.join(r['levels']):<28} {r['target']:<18} {r['source']}")
     print(f"{len(rows)} indikatorer")
-    return 0
+    return Exit.OK
 
 
 def _import(argv):
@@ -193,7 +189,7 @@ def _import(argv):
     args = p.parse_args(argv)
     summary = command.run(ROOT, args.file, args.source)
     print(summary)
-    return 0
+    return Exit.OK
 
 
 def _verify(argv):
@@ -202,7 +198,7 @@ def _verify(argv):
     p = _Parser(prog="build.py verify", description="Bygg utgaven på nytt i en midlertidig mappe "
                 "og sammenlign med den publiserte i output/.")
     p.add_argument("--params", type=Path)
-    p.add_argument("--region", default="land")
+    p.add_argument("--region", default=NATIONAL)
     p.add_argument("--output", type=Path)
     args = p.parse_args(argv)
     opt = pipeline.Options(root=ROOT, params=_params_path(args), region=args.region, output=args.output)
@@ -211,9 +207,9 @@ def _verify(argv):
         print("Forskjeller funnet:", file=sys.stderr)
         for d in diffs:
             print(f"  - {d}", file=sys.stderr)
-        return 1
+        return Exit.DIFFERS
     print("identical: den publiserte rapporten er identisk med en ny bygging fra repositoriet.")
-    return 0
+    return Exit.OK
 
 
 COMMANDS = {"validate": _validate, "indicators": _indicators, "import": _import, "verify": _verify}

@@ -1,106 +1,135 @@
-"""Editions: one params file per yearly report (``params/<edition>.yml``)."""
+"""Editions: one params file per yearly report (``params/<edition>.yml``), loaded once per
+build and passed by value to everything that needs it."""
 
 import datetime
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import jsonschema
 import yaml
 
-from statusrapport.data import yamlfile
+from statusrapport.data import fileio
 from statusrapport.errors import ParameterError
 
-# key -> (type, required)
+YEAR = {"type": "integer"}
+TEXT = {"type": "string", "minLength": 1}
 SCHEMA = {
-    "edition": (str, True),
-    "title": (str, True),
-    "plan": (str, True),
-    "plan_period": (str, True),
-    "reporting_year": (int, True),
-    "data_year": (int, True),
-    "baseline_year": (int, True),
-    "previous_edition": (str, False),
-    "regions": (list, False),
-    "draft": (bool, False),
+    "type": "object",
+    "properties": {
+        "edition": TEXT, "title": TEXT, "plan": TEXT,
+        "plan_period": {"type": "string", "pattern": r"^\d{4}[–-]\d{4}$"},
+        "reporting_year": YEAR, "data_year": YEAR,
+        "previous_edition": TEXT, "draft": {"type": "boolean"},
+    },
+    "required": ["edition", "title", "plan", "plan_period", "reporting_year", "data_year"],
+    "additionalProperties": False,
 }
-
-
-TYPE_NAMES = {str: "tekst", int: "et heltall (f.eks. 2025)", list: "en liste",
-              bool: "true eller false", dict: "nøkkel: verdi-par", type(None): "ingenting"}
+TYPE_NAMES = {"string": "tekst", "integer": "et heltall (f.eks. 2025)", "boolean": "true eller false"}
 
 
 @dataclass(frozen=True)
 class Edition:
-    edition: str
+    name: str  # the ``edition`` key, e.g. "2026"
     title: str
     plan: str
     plan_period: str
     reporting_year: int
     data_year: int
-    baseline_year: int
     path: Path
-    previous_edition: str = ""
-    regions: list = field(default_factory=list)
+    previous_path: Path = None  # the previous edition's params file, if it names one
     draft: bool = False
 
-    def parameters(self):
-        """The values every chapter notebook receives (plain types, safe to inject)."""
-        return {"edition": self.edition}
+    @property
+    def plan_years(self):
+        """(first, last) year of the plan period."""
+        first, last = re.split("[–-]", self.plan_period)
+        return int(first), int(last)
+
+    @property
+    def previous_edition(self):
+        return self.previous_path.stem if self.previous_path else ""
 
 
-def load(path):
+def _message(err):
+    """A jsonschema error in the words the staff guide uses."""
+    key = err.path[0] if err.path else None
+    if err.validator == "required":
+        return f"mangler nøkkel '{err.message.split(chr(39))[1]}'"
+    if err.validator == "additionalProperties":
+        extra = ", ".join(sorted(set(err.instance) - set(SCHEMA["properties"])))
+        return f"ukjent nøkkel '{extra}' (gyldige: {', '.join(SCHEMA['properties'])})"
+    if err.validator == "type":
+        return f"'{key}' skal være {TYPE_NAMES[err.validator_value]}, fant {err.instance!r}"
+    if err.validator == "pattern":
+        return f"'{key}' skal være to årstall med tankestrek, f.eks. 2024–2027, fant {err.instance!r}"
+    return f"'{key}' skal være tekst, fant {err.instance!r}"  # minLength: an empty value
+
+
+def load(path, params_dir=None):
+    """The edition in ``path``. Its previous edition is looked up beside it, then in
+    ``params_dir`` (the project's params/), so a copy kept elsewhere still finds it."""
     path = Path(path)
     if not path.is_file():
         raise ParameterError(f"{path}: utgavefilen finnes ikke")
     try:
-        raw = yamlfile.read(path)
+        raw = fileio.read_yaml(path)
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise ParameterError(f"{path}: kan ikke leses som YAML: {err}") from None
     if raw is None:
-        raise ParameterError(f"{path}: filen er tom; forventet nøklene {', '.join(SCHEMA)}")
+        raise ParameterError(f"{path}: filen er tom; forventet nøklene {', '.join(SCHEMA['properties'])}")
     if not isinstance(raw, dict):
-        raise ParameterError(f"{path}: forventet nøkkel: verdi-par (f.eks. data_year: 2025), "
-                             f"fant {TYPE_NAMES.get(type(raw), type(raw).__name__)}")
-    problems = []
-    for key in raw:
-        if key not in SCHEMA:
-            problems.append(f"ukjent nøkkel '{key}' (gyldige: {', '.join(SCHEMA)})")
-    for key in ("previous_edition",):
-        if raw.get(key) is None:
-            raw.pop(key, None)
-    for key, (typ, required) in SCHEMA.items():
-        if key not in raw:
-            if required:
-                problems.append(f"mangler nøkkel '{key}'")
-            continue
-        value = raw[key]
-        if typ is str and isinstance(value, int) and not isinstance(value, bool):
-            value = raw[key] = str(value)
-        if typ is int and isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-            value = raw[key] = int(value)  # "2025" in quotes is still a year
-        if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
-            problems.append(f"'{key}' skal være {TYPE_NAMES[typ]}, fant {value!r}")
+        raise ParameterError(f"{path}: forventet nøkkel: verdi-par (f.eks. data_year: 2025)")
+    if raw.get("previous_edition") is None:
+        raw.pop("previous_edition", None)
+    for key, rule in SCHEMA["properties"].items():  # what YAML types differently than meant
+        value = raw.get(key)
+        if rule is TEXT and isinstance(value, int) and not isinstance(value, bool):
+            raw[key] = str(value)  # edition: 2026 without quotes
+        if rule is YEAR and isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            raw[key] = int(value)  # "2025" in quotes is still a year
+    problems = [_message(e) for e in sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw),
+                                            key=lambda e: list(e.path))]
+    previous = None
     if not problems:
-        this_year = datetime.date.today().year
-        if raw["data_year"] > raw["reporting_year"] or raw["reporting_year"] > this_year + 1:
-            problems.append(
-                f"'data_year' ({raw['data_year']}) kan ikke være etter 'reporting_year' "
-                f"({raw['reporting_year']}), og rapportåret ikke langt fram i tid"
-            )
+        if raw["data_year"] > raw["reporting_year"] or raw["reporting_year"] > datetime.date.today().year + 1:
+            problems.append(f"'data_year' ({raw['data_year']}) kan ikke være etter 'reporting_year' "
+                            f"({raw['reporting_year']}), og rapportåret ikke langt fram i tid")
         if raw["edition"] != path.stem:
             problems.append(f"'edition' ({raw['edition']}) skal være lik filnavnet ({path.stem})")
-        prev = raw.get("previous_edition")
-        if prev is not None and not (path.parent / f"{prev}.yml").is_file():
-            problems.append(f"'previous_edition' ({prev}) finnes ikke som {path.parent.name}/{prev}.yml")
-        elif prev is not None and prev >= raw["edition"]:
-            problems.append(f"'previous_edition' ({prev}) skal være en tidligere utgave enn {raw['edition']}")
+        prev = raw.pop("previous_edition", None)
+        if prev is not None:
+            places = [path.parent] + ([Path(params_dir)] if params_dir else [])
+            previous = next(((d / f"{prev}.yml").resolve() for d in places
+                             if (d / f"{prev}.yml").is_file()), None)
+            if previous is None:
+                problems.append(f"'previous_edition' ({prev}) finnes ikke som {path.parent.name}/{prev}.yml")
+            elif prev >= raw["edition"]:
+                problems.append(f"'previous_edition' ({prev}) skal være en tidligere utgave enn {raw['edition']}")
     if problems:
         raise ParameterError(f"{path}: " + "; ".join(problems))
-    return Edition(path=path, **raw)
+    return Edition(name=raw.pop("edition"), path=path, previous_path=previous, **raw)
 
 
 def newest(params_dir):
     """The default edition: the newest params file."""
-    files = sorted(Path(params_dir).glob("*.yml"))
-    if not files:
+    found = sorted(Path(params_dir).glob("*.yml"))
+    if not found:
         raise ParameterError(f"{params_dir}: ingen utgavefiler (*.yml)")
-    return files[-1]
+    return found[-1]
+
+
+def resolve(root, edition=None):
+    """An edition given as an Edition, a name ("2026"), a params file path (absolute or relative
+    to ``root``), or nothing (the newest in params/)."""
+    if isinstance(edition, Edition):
+        return edition
+    params_dir = Path(root) / "params"
+    if not edition:
+        return load(newest(params_dir), params_dir)
+    path = Path(edition)
+    if not path.suffix:
+        path = params_dir / f"{edition}.yml"
+    elif not path.is_absolute():
+        path = Path(root) / path
+    return load(path, params_dir)

@@ -1,17 +1,19 @@
 """Exception types. Each carries enough context (file, row, column, chapter, cell) for a
 message that a non-programmer can act on."""
 
+from statusrapport.model import Exit
+
 
 class StatusrapportError(Exception):
     """Base class; the CLI prints ``str(err)`` and exits with ``err.exit_code``."""
 
-    exit_code = 1
+    exit_code = Exit.UNEXPECTED
 
 
 class ParameterError(StatusrapportError):
     """A bad edition file or command-line parameter."""
 
-    exit_code = 2
+    exit_code = Exit.PARAMETER
 
 
 class Problem:
@@ -40,7 +42,7 @@ class Problem:
 class DataError(StatusrapportError):
     """One or more problems in data files; all problems of a run are reported together."""
 
-    exit_code = 3
+    exit_code = Exit.DATA
 
     def __init__(self, problems):
         self.problems = list(problems) if isinstance(problems, (list, tuple)) else [problems]
@@ -54,13 +56,13 @@ class DataError(StatusrapportError):
 class PlaceholderError(StatusrapportError):
     """A narrative placeholder that does not resolve."""
 
-    exit_code = 3
+    exit_code = Exit.DATA
 
 
 class ChapterError(StatusrapportError):
     """A chapter notebook failed; names the chapter, cell and exception."""
 
-    exit_code = 4
+    exit_code = Exit.CHAPTER
 
     def __init__(self, chapter, cell=None, ename="", evalue="", line=None, log=None):
         super().__init__(chapter, cell, ename, evalue, line, log)

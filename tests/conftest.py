@@ -2,6 +2,7 @@
 data or output), and one full national build reused by the tests that only read it."""
 
 import hashlib
+import inspect
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+BUILD_FIXTURES = {"built", "published_html", "published_copy", "project", "edition_2022"}
 PROJECT_PARTS = ("data", "notebooks", "params", "report_templates", "requirements.txt", "build.py")
 
 
@@ -75,3 +77,21 @@ def rehash(project, relpath):
                               encoding="utf-8")
             return
     raise AssertionError(f"{relpath} står ikke i noen kildepost")
+
+
+def _builds(item):
+    if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    try:
+        source = inspect.getsource(item.function)
+    except (AttributeError, OSError, TypeError):
+        return False
+    return "run_build(" in source or "copy_project(" in source
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that build an edition or copy the project are the slow tier (``-m build``);
+    ``make test-fast`` runs the rest."""
+    for item in items:
+        if _builds(item):
+            item.add_marker(pytest.mark.build)

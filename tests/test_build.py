@@ -100,7 +100,7 @@ def test_contents_links_resolve(outline):
 @pytest.mark.skipif(not shutil.which("pdfimages"), reason="poppler-utils mangler (.ci/run installerer det)")
 def test_pdf_has_every_figure_and_contents_with_page_numbers(built, outline):
     _, out, _ = built
-    pdf = out / "statusrapport.render.pdf"
+    pdf = out / "statusrapport.pdf"
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
                              check=True).stdout.splitlines()[2:]
     assert len([line for line in listing if line.split()[2] == "image"]) == len(outline.imgs)
@@ -131,8 +131,11 @@ def test_executed_notebooks_kept_for_audit(built):
     assert names[:2] == ["00_sammendrag.ipynb", "01_samhandling.ipynb"] and len(names) == 7
 
 
-def test_second_build_gives_identical_html(built):
-    project, out, _ = built
+def test_second_build_gives_identical_html(built, tmp_path):
+    source, _, _ = built
+    project = tmp_path / "project"  # a copy: the shared build keeps its PDF for other tests
+    shutil.copytree(source, project, symlinks=True)
+    out = project / "output" / "2026"
     before = (out / "statusrapport.html").read_bytes()
     result = run_build(project, "--force", "--format", "html")
     assert result.returncode == 0, result.stderr

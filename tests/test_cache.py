@@ -1,16 +1,14 @@
-"""Cache semantics, read from the manifest: which chapters ran and why."""
+"""Cache semantics, read from the manifest: which chapters ran and why. Every test works on its
+own copy of the session's warm published project (conftest.published_copy)."""
 
 import json
 import re
-import shutil
 
 import nbformat
-import pytest
 
-from conftest import copy_project, rehash, run_build
+from conftest import rehash, run_build
 
-CHAPTERS = ["--chapter", "akuttmedisin", "--chapter", "kompetanse", "--chapter", "finansiering",
-            "--format", "html"]
+HTML = ["--format", "html"]  # as the shared published project was built
 
 
 def chapters(project):
@@ -18,40 +16,29 @@ def chapters(project):
     return {c["name"]: c for c in m["chapters"]}
 
 
-@pytest.fixture(scope="module")
-def warm(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("cache") / "project")
-    result = run_build(project, *CHAPTERS)
-    assert result.returncode == 0, result.stderr
-    assert {c["cache"] for c in chapters(project).values()} == {"miss"}
-    return project
-
-
-def test_no_op_rebuild_uses_cache_and_leaves_files_alone(warm):
-    html = warm / "output" / "2026" / "statusrapport.html"
+def test_no_op_rebuild_uses_cache_and_leaves_files_alone(published_copy):
+    html = published_copy / "output" / "2026" / "statusrapport.html"
     before = (html.read_bytes(), html.stat().st_mtime_ns)
-    result = run_build(warm, *CHAPTERS)
+    result = run_build(published_copy, *HTML)
     assert result.returncode == 0, result.stderr
     assert "Ingen endringer" in result.stdout
     assert (html.read_bytes(), html.stat().st_mtime_ns) == before
 
 
-def test_edited_notebook_reruns_only_that_chapter(warm, tmp_path):
-    project = tmp_path / "p"
-    shutil.copytree(warm, project)
+def test_edited_notebook_reruns_only_that_chapter(published_copy):
+    project = published_copy
     path = project / "notebooks" / "03_akuttmedisin.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("x = 1"))
     nbformat.write(nb, path)
-    assert run_build(project, *CHAPTERS).returncode == 0
+    assert run_build(project, *HTML).returncode == 0
     ran = {n for n, c in chapters(project).items() if c["cache"] == "miss"}
     assert ran == {"akuttmedisin"}
     assert chapters(project)["akuttmedisin"]["reason"] == "ny nøkkel"
 
 
-def test_changed_data_file_reruns_exactly_its_readers(warm, tmp_path):
-    project = tmp_path / "p"
-    shutil.copytree(warm, project)
+def test_changed_data_file_reruns_exactly_its_readers(published_copy):
+    project = published_copy
     rel = "observations/ssb_kostra_11996.csv"
     readers = {n for n, c in chapters(project).items() if f"data/{rel}" in c["reads"]}
     assert readers and readers != set(chapters(project))
@@ -61,31 +48,29 @@ def test_changed_data_file_reruns_exactly_its_readers(warm, tmp_path):
     first[4] = str(float(first[4]) + 1)
     path.write_text("\n".join([head, ",".join(first)] + lines[2:]) + "\n", encoding="utf-8")
     rehash(project, rel)
-    assert run_build(project, *CHAPTERS).returncode == 0
+    assert run_build(project, *HTML).returncode == 0
     after = chapters(project)
     assert {n for n, c in after.items() if c["cache"] == "miss"} == readers
     assert all(after[n]["reason"].startswith("datafil endret") for n in readers)
 
 
-def test_corrupt_cache_entry_is_rebuilt_not_used(warm, tmp_path):
-    project = tmp_path / "p"
-    shutil.copytree(warm, project)
+def test_corrupt_cache_entry_is_rebuilt_not_used(published_copy):
+    project = published_copy
     key = chapters(project)["finansiering"]["cache_key"]
     entry = project / ".cache" / "chapters" / key / "executed.ipynb"
     entry.write_text(entry.read_text(encoding="utf-8")[:100], encoding="utf-8")  # half-written
     css = project / "report_templates" / "statusrapport" / "report.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* endret */\n", encoding="utf-8")
-    result = run_build(project, *CHAPTERS)
+    result = run_build(project, *HTML)
     assert result.returncode == 0, result.stderr
     assert re.search(r"finansiering\s+kjører \(ødelagt cache-oppføring", result.stdout)
     assert re.search(r"akuttmedisin\s+fra cache", result.stdout)
 
 
-def test_corrupt_entry_detected(warm, tmp_path):
+def test_corrupt_entry_detected(published_copy):
     from statusrapport.build import cache
 
-    project = tmp_path / "p"
-    shutil.copytree(warm, project)
+    project = published_copy
     key = chapters(project)["finansiering"]["cache_key"]
     entry = project / ".cache" / "chapters" / key
     (entry / "executed.ipynb").write_text("{", encoding="utf-8")
@@ -94,9 +79,8 @@ def test_corrupt_entry_detected(warm, tmp_path):
     assert not entry.exists()
 
 
-def test_force_reruns_everything(warm, tmp_path):
-    project = tmp_path / "p"
-    shutil.copytree(warm, project)
-    result = run_build(project, "--force", *CHAPTERS)
+def test_force_reruns_everything(published_copy):
+    project = published_copy
+    result = run_build(project, "--force", *HTML)
     assert result.returncode == 0, result.stderr
-    assert len(re.findall(r"kjører \(--force\)", result.stdout)) == 3
+    assert len(re.findall(r"kjører \(--force\)", result.stdout)) == 7

@@ -1,8 +1,10 @@
 """Editions: the 2022 edition (previous plan) states seed 000's headline figures; region editions
 show their own values from the same data."""
 
+import json
 import re
 
+import nbformat
 import pytest
 
 from conftest import copy_project, run_build
@@ -93,3 +95,31 @@ def test_region_all_builds_national_and_19_editions_with_their_own_values(tmp_pa
     own = re.compile(r"Uthevet: ([^.]+?) med ([\d\u00a0,]+)")
     assert own.findall(bergen) and own.findall(finnmark)
     assert own.findall(bergen) != own.findall(finnmark)
+
+
+def test_params_file_elsewhere_is_the_one_hashed_shown_and_read_by_every_chapter(tmp_path):
+    """``--params`` with a copy outside params/: the cover shows its title, the chapters read its
+    data year, and a later edit of that file is noticed (not "Ingen endringer")."""
+    project = copy_project(tmp_path / "project")
+    elsewhere = tmp_path / "elsewhere" / "2026.yml"
+    elsewhere.parent.mkdir()
+    text = (project / "params" / "2026.yml").read_text(encoding="utf-8")
+    elsewhere.write_text(text.replace("title: Statusrapport 2026", "title: Prøvetrykk 2026")
+                         .replace("data_year: 2025", "data_year: 2024"), encoding="utf-8")
+    args = ("--params", str(elsewhere), "--chapter", "kompetanse", "--format", "html")
+    result = run_build(project, *args)
+    assert result.returncode == 0, result.stderr
+    out = project / "output" / "2026"
+    html = (out / "statusrapport.html").read_text(encoding="utf-8")
+    assert "<title>Prøvetrykk 2026</title>" in html
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["headlines"]["arsverk_hf_totalt"]["label"].endswith("(2024)")  # not 2025
+    injected = nbformat.read(out / "notebooks" / "04_kompetanse.ipynb", as_version=4).cells
+    assert any(f"edition = \"{elsewhere}\"" in c.source for c in injected)
+
+    assert "Ingen endringer" in run_build(project, *args).stdout
+    elsewhere.write_text(elsewhere.read_text(encoding="utf-8").replace("Prøvetrykk", "Korrektur"),
+                         encoding="utf-8")
+    again = run_build(project, *args)
+    assert again.returncode == 0 and "Ingen endringer" not in again.stdout, again.stdout
+    assert "<title>Korrektur 2026</title>" in (out / "statusrapport.html").read_text(encoding="utf-8")

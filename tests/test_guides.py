@@ -20,7 +20,7 @@ def test_analyst_guide_code_runs_against_the_shipped_data(monkeypatch, capsys):
     exec(params, namespace)  # noqa: S102 - our own guide
     exec(code, namespace)  # noqa: S102
     ds = namespace["ds"]
-    assert ds.edition.edition == "2026" and ds.region == "land"
+    assert ds.edition.name == "2026" and ds.region == "land"
     shown = capsys.readouterr().out
     assert "Figur:" in shown and "Tabell:" in shown
 

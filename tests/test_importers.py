@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from statusrapport.errors import DataError
-from statusrapport.ingest.readers import COLUMNS, parse_number, read_delivery
+from statusrapport.ingest.readers import parse_number, read_delivery
+from statusrapport.model import COLUMNS
 
 HERE = Path(__file__).parent / "fixtures" / "deliveries"
 
@@ -264,7 +265,7 @@ def test_bad_bytes_name_offset_and_row():
     err = problems(HERE / "bad_bytes.csv", PLAIN_CSV)
     text = str(err)
     assert "bad_bytes.csv, rad 3" in text
-    assert "byte 0xb8 ved byte-posisjon 83" in text
+    assert "ikke gyldig UTF-8 (byte 83)" in text and "(fant: 'b8')" in text
 
 
 def test_bad_period_unknown_indicator_and_bad_geo_all_reported(tmp_path):
@@ -277,7 +278,7 @@ def test_bad_period_unknown_indicator_and_bad_geo_all_reported(tmp_path):
     err = problems(path, PLAIN_CSV)
     text = str(err)
     assert len(err.problems) == 3
-    assert "rad 2, kolonne 'år'" in text and "forventet en periode" in text
+    assert "rad 2, kolonne 'år'" in text and "forventet f.eks. 2024" in text
     assert "rad 3, kolonne 'region'" in text and "kommunenummer med fire siffer" in text
     assert "rad 4, kolonne 'statistikkvariabel'" in text and "(2 forekomster)" in text
 

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
+from statusrapport import periods
 from statusrapport.chapter import changes, formatting, targets
-
 from statusrapport.data import geography, tiltak
 from statusrapport.data.dataset import Dataset
 
@@ -24,9 +24,9 @@ def test_units_and_periods():
     assert formatting.with_unit(16, "prosentendring", 0) == f"+16{NB}%"
     assert formatting.with_unit(49.6, "dager", 1) == f"49,6{NB}dager"
     assert formatting.with_unit(19, "per 1 000 innbyggere", 0) == f"19{NB}per 1 000 innbyggere"
-    assert formatting.period_label("2021T1") == "1. tertial 2021"
-    assert formatting.period_label("2020-2024") == "2020\u20132024"
-    assert formatting.period_label("2022-03") == "mars 2022"
+    assert periods.label("2021T1") == "1. tertial 2021"
+    assert periods.label("2020-2024") == "2020\u20132024"
+    assert periods.label("2022-03") == "mars 2022"
 
 
 TARGET = {"value": 35, "comparator": "<", "year": 2027}
@@ -66,20 +66,6 @@ def test_tiltak_status_carries_forward_within_a_plan():
     then = tiltak.for_edition(frame, "2025", 2024)
     assert dict(zip(then["id"], then["status"])) == {"a": "ikke startet", "b": "levert"}
     assert list(tiltak.for_edition(frame, "2022", 2020)["id"]) == ["old"]
-
-
-def test_aggregation_reproduces_national_population_and_weights_rates(tmp_path):
-    from conftest import ROOT
-
-    geo = geography.load(ROOT / "data")
-    pop = geo.kommuner.set_index("kommunenummer")["folketall_2024"]
-    assert geo.aggregate(pop, "land")["NO"] == 5550203
-    by_hf = geo.aggregate(pop, "helsefellesskap")
-    assert len(by_hf) == 19 and by_hf.sum() == 5550203 and by_hf["oslo"] == 717710
-    # a rate of 10 in Oslo and 0 elsewhere is 10 x Oslo's population share nationally
-    rate = pd.Series(0.0, index=pop.index)
-    rate["0301"] = 10.0
-    assert geo.aggregate(rate, "land", how="rate")["NO"] == pytest.approx(10 * 717710 / 5550203)
 
 
 def test_dataset_filters_to_the_editions_data_year():

@@ -5,36 +5,13 @@ metadata), its parameters, the package code and the locked environment.
 Entries are written to a temporary folder and renamed into place, so a crash or a second build
 running at the same time can never leave a half-written entry that looks valid."""
 
-import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
-
-from statusrapport import __version__
-from statusrapport.data.sources import sha256
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def environment_hash(root):
-    """Locked environment and package code: a change here invalidates every chapter."""
-    h = hashlib.sha256(f"{sys.version}|{__version__}".encode())
-    for path in [Path(root) / "requirements.txt", *sorted(PACKAGE_DIR.glob("*.py"))]:
-        if path.exists():
-            h.update(path.name.encode() + sha256(path).encode())
-    return h.hexdigest()
-
-
-def key(notebook_path, parameters, env_hash):
-    nb = nbformat.read(notebook_path, as_version=4)
-    code = [c.source for c in nb.cells if c.cell_type == "code"]
-    blob = json.dumps({"code": code, "parameters": parameters, "env": env_hash}, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+from statusrapport.build.hashing import sha256
 
 
 def lookup(cache_dir, chapter_key, root):

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from statusrapport.errors import ParameterError
 
-SUMMARY = "sammendrag"
-
 
 @dataclass(frozen=True)
 class Chapter:

@@ -3,7 +3,6 @@
 A failing chapter does not stop the others: every failure of a build is reported together."""
 
 import os
-import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -11,11 +10,11 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from papermill.exceptions import strip_color
+from papermill.execute import ERROR_MARKER_TAG
 
-from statusrapport.build import cache, executors, kernels
+from statusrapport.build import cache, hashing, kernels, workers
 from statusrapport.errors import ChapterError
-
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass
@@ -33,7 +32,7 @@ class Run:
 
 def _failing_line(traceback):
     """The line of the chapter's own cell that raised (marked '---->' by IPython)."""
-    for line in ANSI.sub("", "\n".join(traceback)).splitlines():
+    for line in strip_color("\n".join(traceback)).splitlines():
         if line.lstrip().startswith("---->"):
             return line.split("---->", 1)[1].strip().lstrip("0123456789 ").strip()
     return None
@@ -61,15 +60,14 @@ def _run_notebook(run, km, source, out, parameters, log_path):
                                    progress_bar=False, log_output=False)
         run.status = "done"
     except papermill.PapermillExecutionError as err:
-        # papermill inserts the injected-parameters cell; count cells as the analyst sees them.
-        # papermill adds an error-marker cell on top and the injected-parameters cell; count
-        # cells as the analyst sees them in the notebook.
+        # Number the cell as the analyst sees it: without papermill's error markers and its
+        # injected-parameters cell.
         cells = [c for c in nbformat.read(out, as_version=4).cells
-                 if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
-        index = next(i for i, c in enumerate(cells) if c.metadata.get("papermill", {}).get("exception"))
-        cell = index + 1 - sum("injected-parameters" in c.metadata.get("tags", []) for c in cells[:index])
+                 if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
+        cell = err.cell_index + 1 - sum("injected-parameters" in c.metadata.get("tags", [])
+                                        for c in cells[:err.cell_index])
         with open(log_path, "a", encoding="utf-8") as log:
-            log.write(ANSI.sub("", "\n".join(err.traceback)) + "\n")
+            log.write(strip_color("\n".join(err.traceback)) + "\n")
         run.status = "failed"
         run.error = ChapterError(chapter, cell, err.ename, err.evalue, _failing_line(err.traceback),
                                  str(log_path))
@@ -98,6 +96,7 @@ class Task:
     parameters: dict
     workdir: Path
     logs: Path
+    region: str = ""
     label: str = ""  # shown in progress, e.g. the region
 
 
@@ -107,7 +106,7 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
     All tasks share one worker pool, so 20 region editions run as one queue."""
     root = Path(root)
     cache_dir = Path(cache_dir or root / ".cache" / "chapters")
-    env_hash = cache.environment_hash(root)
+    env = hashing.environment(root)
     runs, todo = [None] * len(tasks), []
     for n, task in enumerate(tasks):
         ch, name = task.chapter, f"{task.label}{task.chapter.name}"
@@ -118,7 +117,8 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
             runs[n] = run
             progress(f"  {name:<24} FEILET")
             continue
-        run.key = cache.key(ch.path, task.parameters, env_hash)
+        code = [c.source for c in nbformat.read(ch.path, as_version=4).cells if c.cell_type == "code"]
+        run.key = hashing.chapter_key(code, task.parameters, env)
         hit, run.reason, run.reads = ((None, "--force", []) if force
                                       else cache.lookup(cache_dir, run.key, root))
         if hit:
@@ -130,7 +130,7 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
             todo.append(n)
         runs[n] = run
     if todo:
-        with executors.make(scheduler, jobs) as pool:  # local spawn pool, or a Dask cluster
+        with workers.make(scheduler, jobs) as pool:  # local spawn pool, or a Dask cluster
             pool.check_shared(root, tasks[todo[0]].workdir)  # Dask: workers must see our paths
             futures = {}
             for n in todo:

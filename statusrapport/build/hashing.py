@@ -1,17 +1,35 @@
-"""A fingerprint of everything a build reads and of how it was asked for, stored in the
-manifest. When it matches, the published edition is current and the build stops in a fraction
-of a second, before pandas, papermill or WeasyPrint are even imported."""
+"""Every hash the build uses, in one place.
+
+- :func:`sha256` of a file: source records, cache entries and the manifest's inputs;
+- :class:`Inputs`: every file a build reads, hashed once per build. Its digest makes the
+  *fingerprint* stored in the manifest: when it matches, the published edition is current and
+  the build stops in a fraction of a second, before pandas, papermill or WeasyPrint are imported;
+- :func:`environment` and :func:`chapter_key`: the chapter cache;
+- :func:`report_key`: whether the published files could change after the chapters ran."""
 
 import hashlib
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from statusrapport import __version__
 
 TREES = ("data", "notebooks", "params", "report_templates")
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _text(*parts):
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def git_commit(root):
@@ -26,39 +44,76 @@ def git_commit(root):
     return commit + ("+lokale-endringer" if dirty and commit != "ukjent" else "")
 
 
-def input_files(root):
-    """(relative path, path) of every file a build reads: data, notebooks, params, templates,
-    requirements and the package itself."""
-    root = Path(root)
+def _package_files():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        yield f"statusrapport/{path.relative_to(PACKAGE).as_posix()}", path
+
+
+def input_files(root, params_file=None):
+    """(relative path, path) of every file a build reads: data, notebooks, params (and the
+    edition file given, wherever it is), templates, requirements and the package itself."""
+    root = Path(root).resolve()
     for sub in TREES:
         for path in sorted((root / sub).rglob("*")):
             if path.is_file() and ".ipynb_checkpoints" not in path.parts:
                 yield path.relative_to(root).as_posix(), path
+    if params_file is not None:
+        params_file = Path(params_file).resolve()
+        if not params_file.is_relative_to(root / "params"):
+            yield str(params_file), params_file
     yield "requirements.txt", root / "requirements.txt"
-    for path in sorted(PACKAGE.glob("*.py")):
-        yield f"statusrapport/{path.name}", path
+    yield from _package_files()
 
 
-def inputs_digest(root):
-    """One hash over every input file, the environment and the commit."""
-    h = hashlib.sha256(f"{sys.version}|{__version__}|{git_commit(root)}".encode())
-    for rel, path in input_files(root):
-        if path.exists():
-            h.update(rel.encode() + hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
+@dataclass(frozen=True)
+class Inputs:
+    files: dict  # relative path -> sha256
+    digest: str  # over the files, the Python and package versions and the commit
+
+    @classmethod
+    def read(cls, root, params_file=None):
+        found = {rel: sha256(path) for rel, path in input_files(root, params_file) if path.exists()}
+        return cls(found, _text(sys.version, __version__, git_commit(root), found))
 
 
-def compute(digest, edition, region, formats, chapters, allow_errors):
-    """The fingerprint of one edition/region built from inputs with ``digest``."""
-    asked = [edition, region, sorted(formats), sorted(chapters), bool(allow_errors)]
-    return hashlib.sha256(json.dumps([digest, asked]).encode()).hexdigest()
+def fingerprint(inputs, edition, region, formats, chapters, allow_errors):
+    """The fingerprint of one edition/region built from ``inputs`` as asked."""
+    return _text(inputs.digest, [edition, region, sorted(formats), sorted(chapters), bool(allow_errors)])
 
 
-def is_current(out_dir, fingerprint, formats):
+def is_current(out_dir, fingerprint_, formats):
     """True if ``out_dir`` holds a complete edition built from exactly these inputs."""
     try:
         published = json.loads((Path(out_dir) / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (published.get("fingerprint") == fingerprint
+    return (published.get("fingerprint") == fingerprint_
             and all((Path(out_dir) / f"statusrapport.{f}").exists() for f in formats))
+
+
+def environment(root):
+    """Locked environment and package code: a change here invalidates every chapter."""
+    code = {rel: sha256(path) for rel, path in _package_files()}
+    requirements = Path(root) / "requirements.txt"
+    return _text(sys.version, __version__, code, sha256(requirements) if requirements.exists() else "")
+
+
+def chapter_key(code_cells, parameters, env):
+    """Cache key of a chapter: its code cells (not outputs or metadata), parameters and
+    environment."""
+    return _text({"code": code_cells, "parameters": parameters, "env": env})[:32]
+
+
+def report_key(inputs, meta, runs, formats):
+    """Changes when anything the published files show could change: the executed chapters'
+    content (not their run times), the cover, the templates, the formats, the version."""
+    templates = {rel: h for rel, h in inputs.files.items() if rel.startswith("report_templates/")}
+    h = hashlib.sha256(_text(meta, sorted(formats), __version__, templates).encode())
+    for run in runs:
+        h.update(f"{run.chapter}:{run.status == 'failed'}".encode())
+        if run.notebook and Path(run.notebook).exists():
+            nb = json.loads(Path(run.notebook).read_text(encoding="utf-8"))
+            cells = [(c.get("source"), c.get("outputs")) for c in nb["cells"]
+                     if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+            h.update(json.dumps(cells, sort_keys=True).encode())
+    return h.hexdigest()

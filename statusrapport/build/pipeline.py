@@ -7,15 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from statusrapport import __version__
-from statusrapport.build import chapters, execute, hashing
-from statusrapport.render import downloads, manifest, pdf
-from statusrapport.chapter import formatting
-from statusrapport.build import executors
-from statusrapport.render import publish, stitch
-from statusrapport.data import validate
+from statusrapport.periods import label as period_label
 from statusrapport import edition as edition_mod
-from statusrapport.data.dataset import NATIONAL, Dataset
+from statusrapport.build import chapters, execute, hashing, workers
+from statusrapport.data import validate
+from statusrapport.data.dataset import Dataset
 from statusrapport.errors import DataError
+from statusrapport.model import NATIONAL
+from statusrapport.render import downloads, manifest, pdf, publish, stitch
 
 FORMATS = ("html", "pdf")
 
@@ -23,7 +22,7 @@ FORMATS = ("html", "pdf")
 @dataclass
 class Options:
     root: Path
-    params: Path
+    params: Path  # the edition file; the one hashed, shown on the cover and read by the chapters
     region: str = NATIONAL
     formats: tuple = FORMATS
     only: tuple = ()
@@ -45,22 +44,43 @@ class Result:
     seconds: float = 0.0
 
 
-def build(opt, regions=None):
+@dataclass
+class RenderJob:
+    """Everything :func:`_render` needs for one region, picklable for a worker process."""
+
+    root: Path
+    formats: tuple
+    runs: list
+    staging: Path
+    report_key: str
+    fingerprint: str  # None for a draft: a draft is never current
+    meta: dict  # what the cover and colophon show
+    inputs: dict  # relative path -> sha256, for the manifest
+
+
+def chapter_parameters(root, ed, region, chapter):
+    """What papermill injects: the edition file (relative to the project when inside it, so
+    the cache key does not depend on where the project lies), the region and the chapter."""
+    path = Path(ed.path).resolve()
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return {"edition": shown, "region": region, "chapter": chapter}
+
+
+def build(opt, regions=None, inputs=None):
     """Build the edition for each region in ``regions`` (default: ``opt.region``). All chapters
     of all regions share one worker pool; each region is published on its own, atomically.
+    ``inputs``: the build's :class:`~statusrapport.build.hashing.Inputs` if already read.
     Returns one Result per region."""
     start = time.perf_counter()
     root = Path(opt.root).resolve()
     output = Path(opt.output or root / "output").resolve()
-    ed = edition_mod.load(opt.params)
+    ed = edition_mod.load(opt.params, root / "params")
     problems = validate.run(root)
     if problems:
         raise DataError(problems)
     regions = list(regions or [opt.region])
-    digest = hashing.inputs_digest(root)  # before anything runs: what this build reads
-    prints = {r: hashing.compute(digest, ed.edition, r, opt.formats, opt.only, opt.allow_errors)
-              for r in regions}
-    datasets = {r: Dataset(root, ed.edition, r) for r in regions}  # checks regions before any run
+    inputs = inputs or hashing.Inputs.read(root, ed.path)  # before anything runs
+    datasets = {r: Dataset(root, ed, r) for r in regions}  # checks regions before any run
     selected = chapters.discover(root / "notebooks", opt.only)
     output.mkdir(parents=True, exist_ok=True)
     lines, shown = [], opt.progress
@@ -76,27 +96,29 @@ def build(opt, regions=None):
             staging = stagings[r] = publish.scratch_dir(output)
             (staging / "notebooks").mkdir()
             (staging / "logs").mkdir()
-            params = {"edition": ed.edition, "region": r}
             label = f"{r}/" if len(regions) > 1 else ""
-            tasks += [execute.Task(ch, params, staging / "notebooks", staging / "logs", label)
+            tasks += [execute.Task(ch, chapter_parameters(root, ed, r, ch.name),
+                                   staging / "notebooks", staging / "logs", r, label)
                       for ch in selected]
-        progress(f"Utgave {ed.edition}: {len(selected)} kapitler × {len(regions)} "
+        progress(f"Utgave {ed.name}: {len(selected)} kapitler × {len(regions)} "
                  f"{'regioner' if len(regions) > 1 else datasets[regions[0]].region_name}")
         runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force, progress=progress,
                                     scheduler=opt.scheduler)
+        by_region = {r: [run for task, run in zip(tasks, runs) if task.region == r] for r in regions}
         results, renders = [], []
-        for i, r in enumerate(regions):
-            mine = runs[i * len(selected):(i + 1) * len(selected)]
-            result, job = _prepare(opt, ed, datasets[r], mine, stagings[r], output, root, progress,
-                                   lines, prints[r])
+        for r in regions:
+            fingerprint = hashing.fingerprint(inputs, ed.name, r, opt.formats, opt.only,
+                                              opt.allow_errors)
+            result, job = _prepare(opt, ed, datasets[r], by_region[r], stagings[r], output, root,
+                                   progress, lines, fingerprint, inputs)
             results.append(result)
             if job:
                 renders.append((result, datasets[r], job))
         _render_all([job for _, _, job in renders], opt.jobs, progress)
         for result, ds, job in renders:
-            _write_log(job["staging"] / "logs" / "build.log", lines)
+            _write_log(job.staging / "logs" / "build.log", lines)
             with publish.lock(output):
-                publish.swap_in(job["staging"], result.out_dir,
+                publish.swap_in(job.staging, result.out_dir,
                                 keep_subdirs=_region_dirs(ds) if ds.national else ())
             result.published = True
         for result in results:
@@ -107,37 +129,36 @@ def build(opt, regions=None):
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _prepare(opt, ed, ds, runs, staging, output, root, progress, lines, fingerprint_):
+def _prepare(opt, ed, ds, runs, staging, output, root, progress, lines, fingerprint, inputs):
     """The region's Result, and the render job if its report has to be (re)made."""
-    final = publish.out_dir_for(output, ed.edition, ds.region)
+    final = publish.out_dir_for(output, ed.name, ds.region)
     failures = [r for r in runs if r.status == "failed"]
     result = Result(final, runs, failures)
     if failures and not opt.allow_errors:
         _keep_failed(failures, final, lines)
         return result, None
     meta = _meta(ds, ed, root, draft=bool(failures))
-    report_key = manifest.report_key(root, meta, runs, opt.formats)
+    report_key = hashing.report_key(inputs, meta, runs, opt.formats)
     old = manifest.read(final / "manifest.json")
     if old and old.get("report_key") == report_key and all(
             (final / f"statusrapport.{f}").exists() for f in opt.formats):
         result.unchanged = True
         progress(f"Ingen endringer: {final} er allerede oppdatert.")
         return result, None
-    return result, {"root": root, "formats": tuple(opt.formats), "runs": runs, "staging": staging,
-                    "report_key": report_key, "meta": meta,
-                    "fingerprint": None if failures else fingerprint_}  # a draft is never current
+    return result, RenderJob(root, tuple(opt.formats), runs, staging, report_key,
+                             None if failures else fingerprint, meta, inputs.files)
 
 
-def _render_all(jobs, workers, progress):
+def _render_all(jobs, jobs_at_once, progress):
     """Stitch and render each job; several regions render in parallel worker processes."""
     if len(jobs) == 1:
         _render(jobs[0])
         return
-    with executors.make(None, workers) as pool:
+    with workers.make(None, jobs_at_once) as pool:
         futures = {pool.submit(_render, job): job for job in jobs}
         for fut in pool.as_completed(futures):
             fut.result()
-            progress(f"  {futures[fut]['meta']['region']:<24} HTML og PDF ferdig")
+            progress(f"  {futures[fut].meta['region']:<24} HTML og PDF ferdig")
 
 
 def _region_dirs(ds):
@@ -160,42 +181,42 @@ def _keep_failed(failures, final, lines):
 
 def _meta(ds, ed, root, draft):
     """What the cover and colophon show."""
-    return {"title": ed.title, "edition": ed.edition, "plan": ed.plan, "plan_period": ed.plan_period,
+    return {"title": ed.title, "edition": ed.name, "plan": ed.plan, "plan_period": ed.plan_period,
             "reporting_year": ed.reporting_year, "data_year": ed.data_year,
-            "data_date": formatting.period_label(max(s.retrieved for s in ds.sources.values())),
+            "data_date": period_label(max(s.retrieved for s in ds.sources.values())),
             "region": ds.region, "region_name": "" if ds.national else ds.region_name,
             "draft": draft or ed.draft, "version": __version__, "commit": hashing.git_commit(root)}
 
 
 def _render(job):
     """HTML, chapter pages, downloads, PDF and manifest into the job's staging folder."""
-    root, runs, staging, meta = job["root"], job["runs"], job["staging"], job["meta"]
+    root, runs, staging, meta = job.root, job.runs, job.staging, job.meta
     book = stitch.combine(runs, meta)
     html_text, info = stitch.render_html(book, root / "report_templates")
     (staging / "statusrapport.html").write_text(html_text, encoding="utf-8")
     for run in runs:  # each chapter also as its own page, for sharing
         page, _ = stitch.render_html(stitch.combine([run], meta), root / "report_templates")
         (staging / f"kapittel-{run.number}-{run.chapter}.html").write_text(page, encoding="utf-8")
-    downloads.write(sorted(info["figures"] + info["tables"], key=lambda b: b["order"]), staging)
-    if "pdf" in job["formats"]:
+    downloads.write(sorted(info["figures"] + info["tables"], key=lambda b: b.order), staging)
+    if "pdf" in job.formats:
         pdf.write(html_text, staging / "statusrapport.pdf",
                   f"Statusrapport – Nasjonal helse- og samhandlingsplan, utgave {meta['edition']}")
-    if "html" not in job["formats"]:
+    if "html" not in job.formats:
         (staging / "statusrapport.html").unlink()
     manifest.write(staging / "manifest.json", {
         "edition": meta["edition"], "region": meta["region"],
         "parameters": {"edition": meta["edition"], "region": meta["region"]},
-        "formats": sorted(job["formats"]), "report_key": job["report_key"],
-        "fingerprint": job["fingerprint"],
+        "formats": sorted(job.formats), "report_key": job.report_key,
+        "fingerprint": job.fingerprint,
         "version": __version__,
         "git_commit": meta["commit"], "packages": manifest.versions(),
-        "inputs": manifest.inputs(root), "data_date": meta["data_date"],
+        "inputs": job.inputs, "data_date": meta["data_date"],
         "chapters": [{"name": r.chapter, "number": r.number, "status": r.status,
                       "seconds": round(r.seconds, 2), "cache_key": r.key,
                       "cache": "hit" if r.status == "cached" else "miss", "reason": r.reason,
                       "reads": r.reads} for r in runs],
-        "figures": [{"number": f["number"], "caption": f["caption"]} for f in info["figures"]],
-        "tables": [{"number": t["number"], "caption": t["caption"]} for t in info["tables"]],
+        "figures": [{"number": f.number, "caption": f.caption} for f in info["figures"]],
+        "tables": [{"number": t.number, "caption": t.caption} for t in info["tables"]],
         "headlines": manifest.records(book),
         "built": datetime.date.today().isoformat(),
     })

@@ -10,9 +10,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from statusrapport.render import manifest, publish
-from statusrapport.build import pipeline
+from statusrapport.build import hashing, pipeline
 from statusrapport.errors import ParameterError
+from statusrapport.render import manifest, publish
 
 
 def _pdf_fingerprint(path):
@@ -27,8 +27,8 @@ def _pdf_fingerprint(path):
     return text, images
 
 
-def input_changes(published_manifest, root):
-    old, new = published_manifest.get("inputs", {}), manifest.inputs(root)
+def input_changes(published_manifest, root, params):
+    old, new = published_manifest.get("inputs", {}), hashing.Inputs.read(root, params).files
     changed = sorted(k for k in old.keys() & new.keys() if old[k] != new[k])
     return changed, sorted(new.keys() - old.keys()), sorted(old.keys() - new.keys())
 
@@ -41,7 +41,7 @@ def run(opt, progress=print):
     if old is None:
         return [f"{published}: ingen publisert rapport å sammenligne med (mangler manifest.json)"]
     diffs = []
-    changed, added, removed = input_changes(old, opt.root)
+    changed, added, removed = input_changes(old, opt.root, opt.params)
     diffs += [f"inndata endret siden publisering: {p}" for p in changed]
     diffs += [f"ny inndatafil siden publisering: {p}" for p in added]
     diffs += [f"inndatafil fjernet siden publisering: {p}" for p in removed]

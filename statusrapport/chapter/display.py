@@ -8,17 +8,16 @@ import html
 from IPython.display import display
 
 from statusrapport.data import narrative
+from statusrapport.render import blocks
 
-META = "statusrapport"
 
-
-def _emit(bundle, meta):
-    display(bundle, metadata={META: meta}, raw=True)
+def _emit(bundle, payload):
+    display(bundle, metadata=blocks.to_meta(payload), raw=True)
 
 
 def heading(text, level=2):
     """A numbered section heading (level 2 or 3) built at run time, e.g. per region."""
-    _emit({"text/markdown": "#" * level + " " + text}, {"kind": "heading", "level": level, "text": text})
+    _emit({"text/markdown": "#" * level + " " + text}, blocks.HeadingOutput(level, text))
 
 
 def markdown(text):
@@ -27,30 +26,26 @@ def markdown(text):
     if text is None:
         return note("Vurderingen for denne utgaven er ikke skrevet ennå.", kind="missing")
     body = narrative.to_html(text)
-    _emit({"text/html": body, "text/markdown": text}, {"kind": "html", "html": body})
+    _emit({"text/html": body, "text/markdown": text}, blocks.HtmlOutput(body))
 
 
 def figure(fig):
-    """A :class:`statusrapport.figures.Figure` with its caption, alt text, source and data."""
+    """A :class:`statusrapport.chapter.figures.Figure` with its caption, alt text, source and data."""
     png = base64.b64encode(fig.png()).decode("ascii")
-    meta = {"kind": "figure", "id": fig.id, "caption": fig.caption, "alt": fig.alt,
-            "source": fig.source, "unit": fig.unit, "data": fig.table()}
-    _emit({"image/png": png, "text/plain": f"Figur: {fig.caption}"}, meta)
+    _emit({"image/png": png, "text/plain": f"Figur: {fig.caption}"},
+          blocks.FigureOutput(fig.id, fig.caption, fig.alt, fig.source, fig.unit, fig.table()))
 
 
 def table(tab):
-    """A :class:`statusrapport.tables.Table`; cells are already formatted strings."""
-    meta = {"kind": "table", "id": tab.id, "caption": tab.caption, "source": tab.source,
-            "unit": tab.unit, "columns": tab.columns, "rows": tab.rows,
-            "align": tab.align, "data": tab.data}
-    _emit({"text/html": tab.html(), "text/plain": f"Tabell: {tab.caption}"}, meta)
+    """A :class:`statusrapport.chapter.tables.Table`; cells are already formatted strings."""
+    _emit({"text/html": tab.html(), "text/plain": f"Tabell: {tab.caption}"},
+          blocks.TableOutput(tab.id, tab.caption, tab.source, tab.unit, tab.columns, tab.rows,
+                             tab.align, tab.data))
 
 
 def record(name, value, unit="", decimals=0, label=""):
     """A headline value, collected into the manifest (and compared across editions)."""
-    meta = {"kind": "record", "name": name, "value": value, "unit": unit,
-            "decimals": decimals, "label": label}
-    _emit({"text/plain": f"{name} = {value}"}, meta)
+    _emit({"text/plain": f"{name} = {value}"}, blocks.RecordOutput(name, value, unit, decimals, label))
 
 
 def show(item):
@@ -69,7 +64,7 @@ def show(item):
 def note(text, kind="info"):
     """A highlighted box (e.g. data gaps); plain text, escaped."""
     body = f'<div class="box box-{html.escape(kind)}"><p>{html.escape(text)}</p></div>'
-    _emit({"text/html": body, "text/plain": text}, {"kind": "html", "html": body})
+    _emit({"text/html": body, "text/plain": text}, blocks.HtmlOutput(body))
 
 
 def headlines(ds, chapter):

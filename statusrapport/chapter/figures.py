@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from statusrapport.periods import label as period_label
 from statusrapport.chapter import formatting, targets  # noqa: E402
 
 # Okabe-Ito, ordered so the first five reach 3:1 against white (WCAG 1.4.11, graphical
@@ -89,7 +90,7 @@ def line(data, *, id, caption, source, unit, decimals=0, target=None, ylabel=Non
         ax.axhline(target["value"], color="#333333", linestyle="--", linewidth=1.2)
         ax.annotate(_target_text(target, unit, decimals), xy=(0, target["value"]),
                     xytext=(2, 3), textcoords="offset points", fontsize=8.5, color="#333333")
-    ax.set_xticks(range(len(periods)), [formatting.period_label(p) for p in periods])
+    ax.set_xticks(range(len(periods)), [period_label(p) for p in periods])
     ax.yaxis.set_major_formatter(_axis_formatter(unit, decimals))
     ax.yaxis.set_major_locator(MaxNLocator(6))
     ax.set_ylim(bottom=0)
@@ -115,7 +116,7 @@ def _legend_columns(labels, width_chars=95):
 
 
 def _line_alt(data, series_names, periods, unit, decimals, target):
-    first, last = formatting.period_label(periods[0]), formatting.period_label(periods[-1])
+    first, last = period_label(periods[0]), period_label(periods[-1])
     parts = [f"Linjediagram med {len(series_names)} serie{'r' if len(series_names) > 1 else ''} "
              f"for perioden {first}–{last}."]
     for name in series_names[:6]:
@@ -123,11 +124,11 @@ def _line_alt(data, series_names, periods, unit, decimals, target):
         a, b = part.iloc[0], part.iloc[-1]
         if len(part) == 1:
             parts.append(f"{name}: {_value(a['value'], unit, decimals)} i "
-                         f"{formatting.period_label(a['period'])}.")
+                         f"{period_label(a['period'])}.")
         else:
             parts.append(f"{name}: fra {_value(a['value'], unit, decimals)} i "
-                         f"{formatting.period_label(a['period'])} til {_value(b['value'], unit, decimals)} "
-                         f"i {formatting.period_label(b['period'])}.")
+                         f"{period_label(a['period'])} til {_value(b['value'], unit, decimals)} "
+                         f"i {period_label(b['period'])}.")
     if len(series_names) > 6:
         parts.append(f"Ytterligere {len(series_names) - 6} serier er med i datatabellen.")
     if target is not None:

@@ -1,18 +1,26 @@
-"""Norwegian number formatting: space as thousands separator, decimal comma, true minus."""
+"""Norwegian number formatting (Babel, nb_NO): space as thousands separator, decimal comma,
+true minus."""
 
+import decimal
 import math
+
+from babel.numbers import format_decimal
+
+from statusrapport.model import LOCALE
 
 NBSP = "\u00a0"
 MISSING = "ikke tilgjengelig"
-MONTHS = ["jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "des."]
 
 
 def number(value, decimals=0):
-    """``12345.64 -> '12 345,6'`` (no-break spaces so a number never wraps)."""
+    """``12345.64 -> '12 345,6'`` (no-break spaces so a number never wraps, a true minus, never
+    "−0")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    text = f"{abs(value):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    return ("\u2212" if value < 0 and float(text.replace(NBSP, "").replace(",", ".")) else "") + text
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):  # 66,65 -> 66,7 as written
+        text = format_decimal(abs(value), format=pattern, locale=LOCALE)
+    return ("\u2212" if value < 0 and text.strip("0,\u00a0") else "") + text
 
 
 def percent(value, decimals=1):
@@ -33,18 +41,3 @@ def with_unit(value, unit, decimals=0):
     if unit == "prosentpoeng":
         return f"{text}{NBSP}prosentpoeng"
     return f"{text}{NBSP}{unit}"
-
-
-def period_label(period):
-    """Periods as readers write them: '2021T1' -> '1. tertial 2021', '2020-2024' -> '2020–2024'."""
-    p = str(period)
-    if len(p) == 6 and p[4] in "TH":
-        name = "tertial" if p[4] == "T" else "halvår"
-        return f"{p[5]}. {name} {p[:4]}"
-    if len(p) == 9 and p[4] == "-":
-        return f"{p[:4]}\u2013{p[5:]}"
-    if len(p) == 7 and p[4] == "-":
-        return f"{MONTHS[int(p[5:7]) - 1]} {p[:4]}"
-    if len(p) == 10 and p[4] == "-":
-        return f"{int(p[8:])}. {MONTHS[int(p[5:7]) - 1]} {p[:4]}"
-    return p

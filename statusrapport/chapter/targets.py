@@ -9,13 +9,11 @@
 
 import operator
 
+from statusrapport import periods
+
 WORDS = {"<": "under", "<=": "høyst", ">": "over", ">=": "minst"}
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 STATUSES = ("nådd", "i rute", "ikke nådd", "mangler data")
-
-
-def year_of(period):
-    return int(str(period)[-4:]) if "-" in str(period)[:5] and len(str(period)) == 9 else int(str(period)[:4])
 
 
 def status(target, points):
@@ -28,9 +26,9 @@ def status(target, points):
         return "nådd"
     if len(points) >= 2:
         prev_period, prev = points[-2]
-        years = year_of(last_period) - year_of(prev_period)
+        years = periods.end_year(last_period) - periods.end_year(prev_period)
         if years > 0:
-            projected = last + (last - prev) / years * (target["year"] - year_of(last_period))
+            projected = last + (last - prev) / years * (target["year"] - periods.end_year(last_period))
             if meets(projected, target["value"]):
                 return "i rute"
     return "ikke nådd"

@@ -3,11 +3,12 @@ the same: development over time, comparison across areas, targets, tiltak, key f
 
 import pandas as pd
 
+from statusrapport.periods import is_multi_year, label as period_label
 from statusrapport.chapter import figures, formatting, tables
+from statusrapport.model import ADDITIVE_UNITS, NATIONAL, NATIONAL_CODE
 
-LEVEL_NAMES = {"land": "hele landet", "rhf": "regionale helseforetak", "hf": "helseforetaksområder",
+LEVEL_NAMES = {NATIONAL: "hele landet", "rhf": "regionale helseforetak", "hf": "helseforetaksområder",
                "helsefellesskap": "helsefellesskap", "dps": "DPS-områder", "kommune": "kommuner"}
-ADDITIVE_UNITS = ("antall", "årsverk", "kroner", "mill. kroner", "mrd. kroner", "døgn")
 
 
 class Missing(str):
@@ -36,11 +37,11 @@ def trend(ds, ids, caption=None, target=True):
         if level and len(ids) == 1:
             own = ds.observations(ind.id, level, codes)
             frames.append(own.assign(series=own["name"]))
-        nat = ds.observations(ind.id, "land", ["NO"])
+        nat = ds.observations(ind.id, NATIONAL, [NATIONAL_CODE])
         label = ind.title if len(ids) > 1 else "Hele landet"
         frames.append(nat.assign(series=label))
     data = pd.concat(frames)[["series", "period", "value", "indicator", "geo_code", "source", "ref"]]
-    annual = data["period"].str.len() != 9
+    annual = ~data["period"].map(is_multi_year).astype(bool)
     if annual.any():  # multi-year averages do not belong on a yearly axis
         data = data[annual]
     if data["value"].notna().sum() == 0:
@@ -67,15 +68,15 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
     data = obs[obs["period"].isin(periods)]
     frame = pd.DataFrame({"label": data["name"], "value": data["value"], "period": data["period"]})
     if len(periods) > 1:
-        frame["series"] = frame["period"].map(formatting.period_label)
-    nat = ds.observations(id, "land", ["NO"])
+        frame["series"] = frame["period"].map(period_label)
+    nat = ds.observations(id, NATIONAL, [NATIONAL_CODE])
     nat = nat[nat["period"] == period].dropna(subset=["value"])
     # A national line only makes sense for rates and shares, not for totals summed over areas.
     additive = ind.unit in ADDITIVE_UNITS
     reference = (("Hele landet", float(nat["value"].iloc[0]))
-                 if len(nat) and level != "land" and not additive else None)
+                 if len(nat) and level != NATIONAL and not additive else None)
     highlight = [ds.geography.name(level, c) for c in ds.focus(level)]
-    caption = caption or (f"{ind.title}, {LEVEL_NAMES[level]}, {formatting.period_label(period)}"
+    caption = caption or (f"{ind.title}, {LEVEL_NAMES[level]}, {period_label(period)}"
                           f" ({ind.unit})")
     return figures.bars(frame.drop(columns="period"), id=_slug("area", id, level, period),
                         caption=caption, source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
@@ -88,7 +89,7 @@ def key_figures(ds, ids, caption):
     for i in ids:
         ind = ds.indicator(i)
         period, value = ds.latest(i)
-        row = {"Indikator": ind.title, "Periode": formatting.period_label(period) if period else "–"}
+        row = {"Indikator": ind.title, "Periode": period_label(period) if period else "–"}
         level, codes = _region_levels(ds, ind)
         if not ds.national:
             own = ds.observations(i, level, codes[:1]) if level else ds.observations(i).iloc[0:0]
@@ -117,7 +118,7 @@ def target_table(ds, chapters, caption):
             period, value = ds.latest(ind.id)
             rows.append({"Indikator": ind.title, "Mål": f"{ds.target_text(ind.id)} ({t['year']})",
                          "Siste verdi": ds.value_text(ind.id, value),
-                         "Periode": formatting.period_label(period) if period else "–",
+                         "Periode": period_label(period) if period else "–",
                          "Status": ds.target_status(ind.id)})
             ids.append(ind.id)
     frame = pd.DataFrame(rows, columns=["Indikator", "Mål", "Siste verdi", "Periode", "Status"])
@@ -135,7 +136,7 @@ def tiltak_table(ds, chapter, caption):
                           "Merknad": rows["comment"]})
     srcs = sorted(set(rows["source"]))
     src = "Kilde: " + "; ".join(f"{ds.source(s).publisher}: {ds.source(s).title}" for s in srcs
-                                if s in ds.sources) + f"; status per utgave {ds.edition.edition}."
+                                if s in ds.sources) + f"; status per utgave {ds.edition.name}."
     return tables.from_frame(frame, id=_slug("tiltak", chapter), caption=caption, source=src)
 
 
@@ -156,12 +157,12 @@ def missing_results(ds, caption):
 def compare(ds, ids, caption):
     """Bars for several indicators with the same unit, one bar per period (e.g. 2017 vs 2021)."""
     inds = [ds.indicator(i) for i in ids]
-    obs = ds.observations(ids, "land", ["NO"]).dropna(subset=["value"])
+    obs = ds.observations(ids, NATIONAL, [NATIONAL_CODE]).dropna(subset=["value"])
     if obs.empty:
         return Missing(f"{caption}: ikke tilgjengelig for perioden til og med {ds.edition.data_year}.")
     titles = {i.id: i.title for i in inds}
     frame = pd.DataFrame({"label": obs["indicator"].map(titles), "value": obs["value"],
-                          "series": obs["period"].map(formatting.period_label)})
+                          "series": obs["period"].map(period_label)})
     if frame["series"].nunique() == 1:
         frame = frame.drop(columns="series")
     return figures.bars(frame, id=_slug("compare", *ids[:3]), caption=caption,
@@ -185,13 +186,13 @@ def area_profile(ds, code, ids, caption):
             continue
         period = own["period"].max()
         value_at = {}
-        for lv, c in ((level, codes[0]), ("rhf", rhf), ("land", "NO")):
+        for lv, c in ((level, codes[0]), ("rhf", rhf), (NATIONAL, NATIONAL_CODE)):
             hit = ds.observations(i, lv, [c]).dropna(subset=["value"])
             hit = hit[hit["period"] == period]
             value_at[lv] = ds.value_text(i, hit["value"].iloc[0]) if len(hit) else formatting.MISSING
-        rows.append({"Indikator": ind.title, "Periode": formatting.period_label(period),
+        rows.append({"Indikator": ind.title, "Periode": period_label(period),
                      "Området": value_at[level], "Regionen (RHF)": value_at["rhf"],
-                     "Hele landet": value_at["land"]})
+                     "Hele landet": value_at[NATIONAL]})
         used.append(i)
     frame = pd.DataFrame(rows, columns=["Indikator", "Periode", "Området", "Regionen (RHF)",
                                         "Hele landet"])
@@ -223,20 +224,20 @@ def changes(ds, previous, caption):
         ind = ds.indicator(c.id)
 
         def cell(point):
-            return (f"{ds.value_text(c.id, point[1])} ({formatting.period_label(point[0])})"
+            return (f"{ds.value_text(c.id, point[1])} ({period_label(point[0])})"
                     if point[1] is not None else "–")
         status = (f"{c.status_before or '–'} → {c.status_after}" if ds.target(c.id) and
                   c.status_before != c.status_after else "")
-        rows.append({"Indikator": ind.title, f"Utgave {previous.edition.edition}": cell(c.before),
-                     f"Utgave {ds.edition.edition}": cell(c.after), "Endring": c.kind,
+        rows.append({"Indikator": ind.title, f"Utgave {previous.edition.name}": cell(c.before),
+                     f"Utgave {ds.edition.name}": cell(c.after), "Endring": c.kind,
                      "Målstatus": status})
-    frame = pd.DataFrame(rows, columns=["Indikator", f"Utgave {previous.edition.edition}",
-                                        f"Utgave {ds.edition.edition}", "Endring", "Målstatus"])
+    frame = pd.DataFrame(rows, columns=["Indikator", f"Utgave {previous.edition.name}",
+                                        f"Utgave {ds.edition.name}", "Endring", "Målstatus"])
     if frame.empty:
         return Missing("Ingen indikatorer er endret siden forrige utgave.")
     return tables.from_frame(frame, id="changes", caption=caption,
-                             source=f"Kilde: utgave {previous.edition.edition} og "
-                                    f"{ds.edition.edition}, beregnet fra de samme datafilene.")
+                             source=f"Kilde: utgave {previous.edition.name} og "
+                                    f"{ds.edition.name}, beregnet fra de samme datafilene.")
 
 
 def indicator_overview(ds, chapter, caption):
@@ -253,7 +254,7 @@ def indicator_overview(ds, chapter, caption):
         src = ds.source(last["source"])
         ref = last["ref"]
         where = f", linje {ref[1:].replace('-', '–')}" if ref.startswith("L") else ""
-        rows.append({"Indikator": ind.title, "Periode": formatting.period_label(last["period"]),
+        rows.append({"Indikator": ind.title, "Periode": period_label(last["period"]),
                      "Verdi": ds.value_text(ind.id, last["value"]),
                      "Kilde": f"{src.publisher}: {src.title}{where}"})
         ids.append(ind.id)

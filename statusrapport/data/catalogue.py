@@ -6,17 +6,10 @@ from pathlib import Path
 
 import yaml
 
-from statusrapport.data import yamlfile
+from statusrapport.data import fileio
 from statusrapport.errors import DataError, Problem
+from statusrapport.model import CHAPTERS, DIRECTIONS, LEVELS, UNITS
 
-CHAPTERS = ("samhandling", "psykisk_helse", "akuttmedisin", "kompetanse", "finansiering")
-UNITS = ("prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk", "kroner",
-         "mill. kroner", "mrd. kroner", "per 1 000 innbyggere", "per 10 000 innbyggere", "skår",
-         "døgn")
-NON_NEGATIVE = ("prosent", "dager", "antall", "årsverk", "kroner", "mill. kroner", "mrd. kroner",
-                "per 1 000 innbyggere", "per 10 000 innbyggere", "døgn")
-DIRECTIONS = ("higher", "lower", "neutral")
-LEVELS = ("land", "rhf", "hf", "helsefellesskap", "dps", "kommune")
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 REQUIRED = ("id", "chapter", "title", "definition", "unit", "decimals", "direction", "source",
             "levels")
@@ -65,7 +58,7 @@ def _check_target(target, where, problems):
 def load(path, source_ids=None):
     path = Path(path)
     try:
-        raw = yamlfile.read(path)
+        raw = fileio.read_yaml(path)
     except FileNotFoundError:
         raise DataError(Problem(path, "katalogen finnes ikke")) from None
     except (yaml.YAMLError, UnicodeDecodeError) as err:

@@ -8,21 +8,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from statusrapport.data import catalogue as catalogue_mod
 from statusrapport import edition as edition_mod
+from statusrapport import periods
+from statusrapport.periods import label as period_label
 from statusrapport.chapter import formatting, targets
+from statusrapport.data import catalogue as catalogue_mod
 from statusrapport.data import geography, narrative, observations, sources, tiltak
+from statusrapport.data.fileio import opened
 from statusrapport.errors import DataError, ParameterError, Problem
-from statusrapport.data.readlog import opened
-
-NATIONAL = "land"
+from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE
 
 
 class Dataset:
-    def __init__(self, root, edition, region=NATIONAL, today=None):
+    def __init__(self, root, edition=None, region=NATIONAL, today=None):
+        """``edition``: an Edition, a name, a params file or None for the newest."""
         self.root = Path(root)
         self.data_dir = self.root / "data"
-        self.edition = edition_mod.load(self.root / "params" / f"{edition}.yml")
+        self.edition = edition_mod.resolve(self.root, edition)
         self.today = today or datetime.date.today()
         self.sources = sources.load_all(self.data_dir)
         self.catalogue = catalogue_mod.load(self.data_dir / "catalogue.yml", set(self.sources))
@@ -30,7 +32,7 @@ class Dataset:
         self._verify(["geography/kommuner.csv", "geography/units.csv"])
         if region != NATIONAL and region not in self.geography.codes("helsefellesskap"):
             known = ", ".join(sorted(self.geography.codes("helsefellesskap")))
-            raise ParameterError(f"ukjent region '{region}'; bruk 'land' eller en av: {known}")
+            raise ParameterError(f"ukjent region '{region}'; bruk '{NATIONAL}' eller en av: {known}")
         self.region = region
         self._frames, self._series = {}, {}
 
@@ -58,7 +60,7 @@ class Dataset:
 
     def previous(self):
         """The previous edition of the same plan (same region), or None."""
-        prev = self.edition.previous_edition
+        prev = self.edition.previous_path
         return Dataset(self.root, prev, self.region, self.today) if prev else None
 
     # -- observations -----------------------------------------------------------------------
@@ -85,7 +87,7 @@ class Dataset:
             if problems:
                 raise DataError(problems)
             # Once per file: the edition's periods, area names, a stable order.
-            frame = frame[frame["period"].map(observations.period_end_year) <= self.edition.data_year]
+            frame = frame[frame["period"].map(periods.end_year) <= self.edition.data_year]
             frame = frame.assign(name=[self.geography.name(lv, c) for lv, c in
                                        zip(frame["geo_level"], frame["geo_code"])])
             self._frames[source_id] = frame.sort_values(["indicator", "geo_level", "geo_code",
@@ -102,21 +104,21 @@ class Dataset:
         rels = [f"observations/{s}.csv" for s in sorted(wanted)]
         have = [s for s, r in zip(sorted(wanted), rels) if (self.data_dir / r).exists()]
         frames = [f[f["indicator"].isin(ids)] for f in map(self._source_frame, have)]
-        obs = (pd.concat(frames) if frames else pd.DataFrame(columns=observations.COLUMNS + ["name"]))
+        obs = (pd.concat(frames) if frames else pd.DataFrame(columns=COLUMNS + ["name"]))
         if level is not None:
             obs = obs[obs["geo_level"] == level]
         if codes is not None:
             obs = obs[obs["geo_code"].isin(list(codes))]
         return obs.sort_values(["indicator", "geo_level", "geo_code", "period"]).reset_index(drop=True)
 
-    def series(self, id, level="land", code="NO"):
+    def series(self, id, level=NATIONAL, code=NATIONAL_CODE):
         """One value per period (rows of observations), missing values left out. Multi-year
         averages are left out when yearly values exist; where two sources give a value for the
         same period, the source listed first in the catalogue is used."""
         key = (id, level, code)
         if key not in self._series:  # targets, values and tables ask for the same series
             obs = self.observations(id, level, [code]).dropna(subset=["value"])
-            averages = obs["period"].str.len() == 9
+            averages = obs["period"].map(periods.is_multi_year).astype(bool)
             if (~averages).any():
                 obs = obs[~averages]
             rank = {s: n for n, s in enumerate(self.indicator(id).source)}
@@ -124,12 +126,12 @@ class Dataset:
             self._series[key] = obs.drop_duplicates("period").drop(columns="rank").reset_index(drop=True)
         return self._series[key]
 
-    def points(self, id, level="land", code="NO"):
+    def points(self, id, level=NATIONAL, code=NATIONAL_CODE):
         """(period, value) pairs of :meth:`series`, sorted by period."""
         obs = self.series(id, level, code)
         return list(zip(obs["period"], obs["value"]))
 
-    def latest(self, id, level="land", code="NO"):
+    def latest(self, id, level=NATIONAL, code=NATIONAL_CODE):
         pts = self.points(id, level, code)
         return pts[-1] if pts else (None, None)
 
@@ -163,10 +165,10 @@ class Dataset:
         """The indicator's target if it belongs to this edition's plan period, else None
         (a target set by the previous plan is not judged in the new plan's report)."""
         t = self.indicator(id).target
-        first, last = (int(y) for y in self.edition.plan_period.replace("–", "-").split("-"))
+        first, last = self.edition.plan_years
         return t if t and first <= t["year"] <= last else None
 
-    def target_status(self, id, level="land", code="NO"):
+    def target_status(self, id, level=NATIONAL, code=NATIONAL_CODE):
         t = self.target(id)
         return targets.status(t, self.points(id, level, code)) if t else None
 
@@ -184,9 +186,9 @@ class Dataset:
             entry = {
                 "tittel": ind.title,
                 "siste": self.value_text(i, last[1]),
-                "periode": formatting.period_label(last[0]) if last[0] else formatting.MISSING,
+                "periode": period_label(last[0]) if last[0] else formatting.MISSING,
                 "forrige": self.value_text(i, prev[1]),
-                "forrige_periode": formatting.period_label(prev[0]) if prev[0] else formatting.MISSING,
+                "forrige_periode": period_label(prev[0]) if prev[0] else formatting.MISSING,
                 "endring": (formatting.with_unit(last[1] - prev[1], ind.unit if ind.unit != "prosent"
                                                  else "prosentpoeng", ind.decimals)
                             if prev[1] is not None else formatting.MISSING),
@@ -200,7 +202,7 @@ class Dataset:
     def narrative(self, chapter):
         """The staff's assessment for this edition and chapter as Markdown, placeholders filled;
         None if no text is written yet."""
-        path = self.data_dir / "narrative" / self.edition.edition / f"{chapter}.md"
+        path = self.data_dir / "narrative" / self.edition.name / f"{chapter}.md"
         if not path.exists():
             return None
         text = opened(path).read_text(encoding="utf-8-sig")
@@ -211,8 +213,7 @@ class Dataset:
         return tiltak.load(self.data_dir / "tiltak.csv")
 
     def tiltak_for(self, chapter):
-        plan_start = self.edition.plan_period[:4]
-        return tiltak.for_edition(self.tiltak, self.edition.edition, plan_start, chapter)
+        return tiltak.for_edition(self.tiltak, self.edition.name, self.edition.plan_years[0], chapter)
 
 
 class _LazyValues(dict):
@@ -229,5 +230,6 @@ class _LazyValues(dict):
         return self[key]
 
 
-def open(root, edition, region=NATIONAL):  # noqa: A001 - reads like the papermill API
+def load(root, edition=None, region=NATIONAL):
+    """What a chapter notebook reads: ``edition`` empty means the newest in params/."""
     return Dataset(root, edition, region)

@@ -1,5 +1,5 @@
 """Geography: kommuner 2024 with population, HF catchment, RHF and helsefellesskap, and the
-list of units (land, RHF, HF, DPS, helsefellesskap). Rates aggregate weighted by population."""
+list of units (land, RHF, HF, DPS, helsefellesskap)."""
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from statusrapport.errors import DataError, Problem
+from statusrapport.model import LEVELS, NATIONAL, NATIONAL_CODE
 
 KOMMUNE_COLUMNS = ["kommunenummer", "kommunenavn", "fylkesnummer", "fylkesnavn", "folketall_2024",
                    "hf", "rhf", "helsefellesskap"]
@@ -48,22 +49,9 @@ class Geography:
         """Codes of ``level`` units in ``code``'s area: ``members('hf', 'oslo')`` for a helsefellesskap."""
         return sorted(set(self.kommuner.loc[self.kommuner["helsefellesskap"] == code, level]))
 
-    def aggregate(self, values, to, how="sum"):
-        """Kommune values (Series indexed by kommunenummer) to ``to`` (helsefellesskap, hf, rhf,
-        land). ``how='rate'``: population-weighted mean, the right way to combine rates."""
-        k = self.kommuner.set_index("kommunenummer")
-        frame = pd.DataFrame({"value": values}).join(k[["folketall_2024", "hf", "rhf",
-                                                        "helsefellesskap"]], how="inner")
-        frame["land"] = "NO"
-        if how == "sum":
-            return frame.groupby(to)["value"].sum()
-        weighted = (frame["value"] * frame["folketall_2024"]).groupby(frame[to]).sum()
-        return weighted / frame.groupby(to)["folketall_2024"].sum()
-
 
 def load(data_dir):
     """Both geography files, checked row by row; all problems are reported together."""
-    from statusrapport.data.catalogue import LEVELS
     from statusrapport.data.observations import read_table
 
     d = Path(data_dir) / "geography"

@@ -11,51 +11,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from statusrapport.data.catalogue import LEVELS, NON_NEGATIVE
+from statusrapport import periods
 from statusrapport.errors import Problem
-from statusrapport.data.readlog import opened
-
-COLUMNS = ["indicator", "period", "geo_level", "geo_code", "value", "status", "source", "ref"]
-STATUSES = ("", "provisional", "suppressed", "missing")
-PERIOD = re.compile(r"^(\d{4})(-(\d{4})|T[1-3]|H[12]|-(0[1-9]|1[0-2])(-\d{2})?)?$")
-KEY = ["indicator", "period", "geo_level", "geo_code", "source"]
-
+from statusrapport.model import COLUMNS, KEY, LEVELS, NATIONAL, NATIONAL_CODE, NON_NEGATIVE, STATUSES
+from statusrapport.data import fileio
+from statusrapport.data.fileio import opened
 
 NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-CODE_FILES = {"land": "NO", "kommune": "geography/kommuner.csv"}
-
-
-def period_end_year(period):
-    m = PERIOD.match(period)
-    return int(m.group(3) or m.group(1))
-
-
-def period_start(period):
-    """First day of ``period`` (a valid period string)."""
-    m = PERIOD.match(period)
-    year = int(m.group(1))
-    rest = period[4:]
-    if rest.startswith("T"):
-        return datetime.date(year, 4 * (int(rest[1]) - 1) + 1, 1)
-    if rest.startswith("H"):
-        return datetime.date(year, 1 if rest == "H1" else 7, 1)
-    if m.group(4):
-        return datetime.date(year, int(m.group(4)), int(m.group(5)[1:]) if m.group(5) else 1)
-    return datetime.date(year, 1, 1)
+CODE_FILES = {NATIONAL: NATIONAL_CODE, "kommune": "geography/kommuner.csv"}
 
 
 def _period_problem(period, today, projection):
-    """None, or what is wrong with ``period``."""
-    m = PERIOD.match(period)
-    if not m:
-        return "forventet f.eks. 2024, 2020-2024, 2021T1, 2022H1, 2022-03 eller 2022-03-31"
-    if m.group(3) and int(m.group(3)) <= int(m.group(1)):
-        return "flerårsperioden skal gå fra et tidligere til et senere år (f.eks. 2020-2024)"
-    try:
-        start = period_start(period)
-    except ValueError:
-        return "ugyldig dato"
-    if not projection and (period_end_year(period) > today.year or start > today):
+    """None, or what is wrong with ``period`` in an observation file."""
+    wrong = periods.problem(period)
+    if wrong:
+        return wrong
+    if not projection and (periods.end_year(period) > today.year or periods.start(period) > today):
         return f"perioden ligger fram i tid (i dag er {today.isoformat()})"
     return None
 
@@ -111,25 +82,13 @@ def _records(path, text, problems):
 
 
 def _decode(path, problems):
-    """The file's text (a UTF-8 BOM is accepted), or None with a problem added."""
+    """The file's text, or None with a problem added; our own files are UTF-8."""
     try:
         raw = opened(path).read_bytes()
     except FileNotFoundError:
         problems.append(Problem(path, "filen mangler"))
         return None
-    try:
-        text = raw.decode("utf-8-sig")  # a UTF-8 BOM (Excel's "CSV UTF-8") is accepted
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        problems.append(Problem(path, f"ikke gyldig UTF-8 (byte {err.start}, linje {line}); lagre "
-                                "filen som UTF-8", value=raw[err.start:err.start + 1].hex()))
-        return None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        problems.append(Problem(path, f"inneholder NUL-tegn (linje {line}); er filen lagret som "
-                                "UTF-16? lagre filen som UTF-8"))
-        return None
-    return text
+    return fileio.decode(path, raw, problems) if raw.strip() else ""
 
 
 def read_table(path, columns, problems):
@@ -182,8 +141,8 @@ def read(path, catalogue, geography, source_ids, today=None):
     if header != COLUMNS:
         return None, [_header_problem(path, header)]
     good, seen = [], {}
-    codes = {lvl: geography.codes(lvl) for lvl in LEVELS if lvl != "land"}
-    codes["land"] = {"NO"}
+    codes = {lvl: geography.codes(lvl) for lvl in LEVELS if lvl != NATIONAL}
+    codes[NATIONAL] = {NATIONAL_CODE}
     for n, fields in rows[1:]:
         if not fields:
             continue
@@ -212,7 +171,7 @@ def read(path, catalogue, geography, source_ids, today=None):
             bad("geo_level", f"forventet ett av {', '.join(LEVELS)}")
         elif rec["geo_code"] not in codes[rec["geo_level"]]:
             where = CODE_FILES.get(rec["geo_level"], "geography/units.csv")
-            expected = "NO" if rec["geo_level"] == "land" else f"en kode fra {where}"
+            expected = NATIONAL_CODE if rec["geo_level"] == NATIONAL else f"en kode fra {where}"
             bad("geo_code", f"ukjent kode for nivået '{rec['geo_level']}'; forventet {expected}")
         if rec["status"] not in STATUSES:
             bad("status", "forventet tom, provisional, suppressed eller missing")

@@ -1,13 +1,13 @@
 """Source records (``data/sources/<id>.yml``): provenance and sha256 of every data file."""
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from statusrapport.data import yamlfile
+from statusrapport.data import fileio
+from statusrapport.build.hashing import sha256
 from statusrapport.errors import DataError, Problem
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -25,16 +25,6 @@ class Source:
     files: dict  # path relative to data/ -> sha256
     spec: dict  # optional import spec for deliveries
 
-    def citation(self):
-        return f"{self.publisher}: {self.title}"
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _check_files(path, files, problems):
@@ -66,7 +56,7 @@ def load_all(data_dir):
     for path in sorted((data_dir / "sources").glob("*.yml")):
         try:
             # Not logged: a chapter depends on the records of the sources it uses (Dataset.source).
-            raw = yamlfile.read(path, log=False)
+            raw = fileio.read_yaml(path, log=False)
         except (yaml.YAMLError, UnicodeDecodeError) as err:
             problems.append(Problem(path, f"kan ikke leses: {err}"))
             continue

@@ -1,8 +1,8 @@
 """Tiltak and oppdrag with status per edition (``data/tiltak.csv``). A status holds until a
 later edition reports a new one, so staff only add rows for what changed."""
 
-from statusrapport.data.catalogue import CHAPTERS
 from statusrapport.errors import DataError, Problem
+from statusrapport.model import CHAPTERS
 
 COLUMNS = ["id", "edition", "chapter", "title", "owner", "deadline", "status", "comment", "source",
            "ref"]

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from statusrapport.data import catalogue as catalogue_mod
 from statusrapport import edition
-from statusrapport.data import geography, narrative, observations, sources, tiltak
+from statusrapport.data import fileio, geography, narrative, observations, sources, tiltak
 from statusrapport.errors import DataError, ParameterError, PlaceholderError, Problem
+from statusrapport.model import CHAPTERS, SUMMARY
 
 FIELDS = ("tittel", "siste", "periode", "forrige", "forrige_periode", "endring")
 
@@ -41,21 +42,16 @@ def run(root, today=None):
         values = {i.id: dict.fromkeys(FIELDS + (("mål", "status") if i.target else ()), "x")
                   for i in cat.indicators.values()}
         for path in sorted((data / "narrative").rglob("*.md")):
-            try:
-                text = path.read_bytes().decode("utf-8-sig")
-            except UnicodeDecodeError as err:
-                line = path.read_bytes()[: err.start].count(b"\n") + 1
-                problems.append(Problem(path, f"ikke gyldig UTF-8 (byte {err.start}, linje {line}); "
-                                        "lagre filen som UTF-8"))
-                continue
-            collect(narrative.fill, text, values, str(path))
+            text = fileio.decode(path, path.read_bytes(), problems)
+            if text is not None:
+                collect(narrative.fill, text, values, str(path))
         for path in sorted((data / "narrative").glob("*/*.md")):
             if not (root / "params" / f"{path.parent.name}.yml").is_file():
                 problems.append(Problem(path, f"ukjent utgave '{path.parent.name}' i mappenavnet; "
                                         "teksten blir aldri vist (forventet en utgave i params/)"))
-            if path.stem not in catalogue_mod.CHAPTERS and path.stem != "sammendrag":
+            if path.stem not in (SUMMARY,) + CHAPTERS:
                 problems.append(Problem(path, "ukjent kapittel i filnavnet; teksten blir aldri vist "
-                                        f"(forventet {', '.join(('sammendrag',) + catalogue_mod.CHAPTERS)})"))
+                                        f"(forventet {', '.join((SUMMARY,) + CHAPTERS)})"))
     collect(tiltak.load, data / "tiltak.csv")
     for path in sorted((root / "params").glob("*.yml")):
         collect(edition.load, path)

@@ -17,7 +17,9 @@ import yaml
 from statusrapport.data import catalogue as catalogue_mod
 from statusrapport.data import geography, observations, sources
 from statusrapport.ingest import readers
+from statusrapport.build.hashing import sha256
 from statusrapport.errors import DataError, ParameterError
+from statusrapport.model import COLUMNS, KEY
 
 
 def _value_text(v):
@@ -42,10 +44,10 @@ def run(root, delivery, source_id):
     new["value"] = new["value"].map(_value_text)
     target = data / "observations" / f"{source_id}.csv"
     old = (pd.read_csv(target, dtype=str, keep_default_na=False) if target.exists()
-           else pd.DataFrame(columns=observations.COLUMNS))
-    key = observations.KEY
+           else pd.DataFrame(columns=COLUMNS))
+    key = KEY
     merged = pd.concat([old, new.astype(str)]).drop_duplicates(key, keep="last")
-    merged = merged.sort_values(key).reset_index(drop=True)[observations.COLUMNS]
+    merged = merged.sort_values(key).reset_index(drop=True)[COLUMNS]
     changed = len(old.merge(new.astype(str), on=key).query("value_x != value_y")) if len(old) else 0
     catalogue_path = data / "catalogue.yml"
     catalogue_text, linked = _link_catalogue(catalogue_path.read_text(encoding="utf-8"),
@@ -94,7 +96,7 @@ def _record(data, source_id, paths):
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
     record["files"] = dict(record.get("files") or {})
     for p in paths:
-        record["files"][p.relative_to(data).as_posix()] = sources.sha256(p)
+        record["files"][p.relative_to(data).as_posix()] = sha256(p)
     record["retrieved"] = datetime.date.today().isoformat()
     path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=100),
                     encoding="utf-8")

@@ -1,7 +1,7 @@
 """Build the geography tables and tidy observations from the register snapshots.
 
 Everything here reads only ``data/snapshots/`` and writes ``data/geography/`` and
-``data/observations/<source>.csv``. Run ``python -m statusrapport.derive`` after a snapshot
+``data/observations/<source>.csv``. Run ``python -m statusrapport.ingest.derive`` after a snapshot
 changes; the output is deterministic (sorted rows, fixed number format, LF line endings), so
 ``git diff`` shows exactly what moved. Nothing is estimated: rates over several areas are
 sum(numerator) / sum(population), and nothing is aggregated where the source is incomplete.
@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data"
+from statusrapport.model import COLUMNS, LEVELS
+
+DATA = Path("data")  # relative to the project folder the command runs in, like build.py
 SNAP = DATA / "snapshots"
 
-COLUMNS = ["indicator", "period", "geo_level", "geo_code", "value", "status", "source", "ref"]
-LEVEL_ORDER = ["land", "rhf", "hf", "helsefellesskap", "dps", "kommune"]
 
 RHF = {"H03": "Helse Vest", "H04": "Helse Midt-Norge", "H05": "Helse Nord",
        "H12": "Helse Sør-Øst"}
@@ -51,7 +50,6 @@ HF = {
     "unn": ("Universitetssykehuset Nord-Norge", "983974899", "UNN", "Helsefellesskap UNN"),
     "finnmark": ("Finnmarkssykehuset", "983974880", "Finnmark", "Helsefellesskap Finnmark"),
 }
-OSLO = "0301"  # Oslo kommune is its own helsefellesskap (SOURCES.md §5)
 # Oslo's hospital catchment is split between OUS, Lovisenberg, Diakonhjemmet and Ahus by bydel,
 # and no bydel population is snapshotted: per-capita figures for these HF areas would be wrong.
 HF_SPLIT_CATCHMENT = {"ous", "ahus"}
@@ -132,7 +130,7 @@ def frame(rows):
     """Observation rows as a sorted DataFrame with formatted values."""
     df = pd.DataFrame(rows, columns=COLUMNS)
     df["value"] = df["value"].map(fmt)
-    df["_lvl"] = df["geo_level"].map(LEVEL_ORDER.index)
+    df["_lvl"] = df["geo_level"].map(LEVELS.index)
     df = df.sort_values(["indicator", "_lvl", "geo_code", "period"], kind="stable")
     return df.drop(columns="_lvl").reset_index(drop=True)
 
@@ -208,7 +206,7 @@ def units(snap=SNAP):
         rows.append(("dps", "dps_" + slug(a["omrade_navn"]), a["omrade_navn"],
                      foretak.get(a["hf_id"], "")))
     df = pd.DataFrame(rows, columns=["level", "code", "name", "rhf"])
-    df["_lvl"] = df["level"].map(LEVEL_ORDER.index)
+    df["_lvl"] = df["level"].map(LEVELS.index)
     return df.sort_values(["_lvl", "code"]).drop(columns="_lvl").reset_index(drop=True)
 
 

@@ -57,10 +57,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from statusrapport import periods
+from statusrapport.data import fileio
 from statusrapport.errors import DataError, Problem
+from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE, SERIES_KEY
 
-COLUMNS = ["indicator", "period", "geo_level", "geo_code", "value", "status", "source", "ref"]
-KEY = ["indicator", "period", "geo_level", "geo_code"]
 FORMATS = ("jsonstat2", "csv", "xlsx")
 SPEC_KEYS = {
     "format", "geo_level", "geo_dimension", "geo_code", "geo_map", "period_dimension",
@@ -68,7 +69,7 @@ SPEC_KEYS = {
     "table", "value_column", "wide_periods", "skip_rows", "decimal", "separator", "sheet",
 }
 GEO_PATTERNS = {  # what a code must look like at each level (data/README.md)
-    "land": (r"NO", "NO"),
+    NATIONAL: (NATIONAL_CODE, NATIONAL_CODE),
     "rhf": (r"H\d\d", "H + to siffer, f.eks. H03"),
     "hf": (r"[a-z0-9][a-z0-9_-]*", "en kortkode med små bokstaver"),
     "helsefellesskap": (r"[a-z0-9][a-z0-9_-]*", "en kortkode med små bokstaver"),
@@ -86,8 +87,7 @@ SSB_SYMBOLS = {
     "-": (0.0, ""),
 }
 INDICATOR_ID = re.compile(r"[a-z][a-z0-9_]*")
-PERIOD_HELP = ("forventet en periode som ÅÅÅÅ, ÅÅÅÅ-ÅÅÅÅ, ÅÅÅÅT1, ÅÅÅÅH1, ÅÅÅÅ-MM "
-               "eller ÅÅÅÅMmm")
+PERIOD_HELP = periods.HELP + ", eller SSBs 2022M03"
 
 
 def read_delivery(path, spec: dict, source_id: str) -> pd.DataFrame:
@@ -106,7 +106,7 @@ def read_delivery(path, spec: dict, source_id: str) -> pd.DataFrame:
         raise DataError(problems)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["value"] = frame["value"].astype(float)
-    frame = frame.sort_values(KEY, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(SERIES_KEY, kind="stable").reset_index(drop=True)
     frame.attrs["notes"] = notes
     return frame
 
@@ -134,7 +134,7 @@ def _check_spec(path, spec):
     pairs = [("geo_dimension", "geo_code"), ("period_dimension", "period"),
              ("indicator_dimension", "indicator")]
     for dim, fixed in pairs:
-        optional = (dim == "geo_dimension" and level == "land") or (
+        optional = (dim == "geo_dimension" and level == NATIONAL) or (
             dim == "period_dimension" and spec.get("wide_periods"))
         given = (dim in spec) + (fixed in spec)
         if given == 2 or (given == 0 and not optional):
@@ -178,7 +178,7 @@ def _tidy(path, spec, source_id, raw, problems):
     """Map delivery codes to our ids, check them, and flag duplicate keys."""
     mappers = {"geo": _geo_mapper(spec), "period": _parse_period,
                "indicator": _indicator_mapper(spec)}
-    fixed = {"geo": spec.get("geo_code", "NO" if spec["geo_level"] == "land" else None),
+    fixed = {"geo": spec.get("geo_code", NATIONAL_CODE if spec["geo_level"] == NATIONAL else None),
              "period": spec.get("period"), "indicator": None}
     mapped = {part: {} for part in mappers}  # memo: each distinct code is checked once
     bad_codes = {}  # (column, code, message) -> [first row, count]: one problem per code
@@ -263,21 +263,9 @@ def _indicator_mapper(spec):
 
 
 def _parse_period(text):
-    """Delivery period -> our period format (data/README.md); SSB's 2024M01 -> 2024-01."""
-    text = text.strip()
-    if re.fullmatch(r"\d{4}(-\d{4})?|\d{4}T[1-3]|\d{4}H[12]", text):
-        return text
-    match = re.fullmatch(r"(\d{4})M(\d\d)", text)
-    if match:
-        text = f"{match.group(1)}-{match.group(2)}"
-    match = re.fullmatch(r"(\d{4})-(\d\d)(?:-(\d\d))?", text)
-    if match:
-        try:
-            date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
-            return text
-        except ValueError:
-            pass
-    return _Invalid(PERIOD_HELP)
+    """Delivery period -> our period format (statusrapport.periods); SSB's 2024M01 -> 2024-01."""
+    text = re.sub(r"^(\d{4})M(\d\d)$", r"\1-\2", text.strip())
+    return text if periods.problem(text) is None else _Invalid(PERIOD_HELP)
 
 
 def _show(code):
@@ -338,7 +326,7 @@ def _number_help(decimal):
 
 
 def _read_jsonstat2(path, spec, problems, notes):
-    text = _decode(path, path.read_bytes(), problems, notes, allow_cp1252=False)
+    text = fileio.decode(path, path.read_bytes(), problems, notes)
     if text is None:
         return []
     try:
@@ -492,33 +480,6 @@ def _describe(cell, ids):
 # --- CSV -------------------------------------------------------------------------------
 
 
-def _decode(path, data, problems, notes, allow_cp1252=True):
-    """Bytes -> text: UTF-8 (BOM optional), else cp1252 if the file has no UTF-8 at all."""
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        problems.append(Problem(path, "filen er tom"))
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        first_bad = err.start
-    # Latin-1 "æøå" never forms valid UTF-8 multi-byte sequences; if the file has some, it
-    # is UTF-8 with a corrupted byte, and guessing cp1252 would garble every æøå in it.
-    has_utf8 = re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}", data)
-    if allow_cp1252 and not has_utf8:
-        try:
-            text = data.decode("cp1252")
-            notes.append(f"{path.name}: ikke UTF-8, lest som cp1252 (Latin-1)")
-            return text
-        except UnicodeDecodeError as err:
-            first_bad = err.start
-    line = data[:first_bad].count(b"\n") + 1
-    problems.append(Problem(path, f"ugyldig tegnkoding: byte {data[first_bad]:#04x} ved "
-                            f"byte-posisjon {first_bad} kan ikke leses som UTF-8"
-                            + (" eller cp1252" if allow_cp1252 and not has_utf8 else ""),
-                            row=line))
-    return None
-
-
 def _sniff_separator(line):
     """The most frequent of ; , TAB outside quotes in the header line (ties: ; first)."""
     outside = re.sub(r'"[^"]*"', "", line)
@@ -528,7 +489,7 @@ def _sniff_separator(line):
 
 
 def _read_csv(path, spec, problems, notes):
-    text = _decode(path, path.read_bytes(), problems, notes)
+    text = fileio.decode(path, path.read_bytes(), problems, notes, allow_cp1252=True)
     if text is None:
         return []
     lines = text.splitlines(keepends=True)

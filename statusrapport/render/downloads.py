@@ -6,32 +6,28 @@ from openpyxl import Workbook
 
 
 def _sheet_rows(block):
-    data = block["data"]
-    yield [f"{block['label']}: {block['caption']}"]
-    yield [block["source"]]
-    if block.get("unit"):
-        yield [f"Enhet: {block['unit']}"]
+    yield [f"{block.label}: {block.caption}"]
+    yield [block.source]
+    if block.unit:
+        yield [f"Enhet: {block.unit}"]
     yield []
-    yield data["columns"]
-    yield from data["rows"]
+    yield block.data["columns"]
+    yield from block.data["rows"]
 
 
-def file_name(block):
-    return block["label"].replace(" ", "_").replace(".", "_").lower() + ".csv"
-
-
-def write(blocks, out_dir):
-    """One CSV per block in ``out_dir/data/`` and ``tabeller.xlsx`` with one sheet per block."""
+def write(numbered, out_dir):
+    """One CSV per figure or table (:class:`~statusrapport.render.blocks.Numbered`) in
+    ``out_dir/data/`` and ``tabeller.xlsx`` with one sheet each."""
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     book.remove(book.active)
-    for block in blocks:
-        with open(data_dir / file_name(block), "w", encoding="utf-8", newline="") as fh:
+    for block in numbered:
+        with open(data_dir / block.csv_name, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(block["data"]["columns"])
-            writer.writerows(block["data"]["rows"])
-        sheet = book.create_sheet(block["label"][:31])
+            writer.writerow(block.data["columns"])
+            writer.writerows(block.data["rows"])
+        sheet = book.create_sheet(block.label[:31])
         for row in _sheet_rows(block):
             sheet.append(row)
     book.save(out_dir / "tabeller.xlsx")

@@ -10,6 +10,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from statusrapport.model import NATIONAL
+
 _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 
@@ -17,7 +19,7 @@ AT_FDCWD, RENAME_EXCHANGE = -100, 2
 def out_dir_for(output, edition, region):
     """``output/<edition>/`` for the national edition, ``output/<edition>/<region>/`` otherwise."""
     base = Path(output) / edition
-    return base if region == "land" else base / region
+    return base if region == NATIONAL else base / region
 
 
 def _exchange(a, b):

@@ -10,7 +10,8 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Unicode
 
 from statusrapport.data import narrative
-from statusrapport.chapter.display import META
+from statusrapport.render import blocks
+from statusrapport.render.blocks import CHAPTER_META, META
 
 HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*#*\s*$")
 
@@ -23,7 +24,7 @@ def combine(runs, meta):
         nb = nbformat.read(run.notebook, as_version=4)
         for cell in nb.cells:
             cell.id = f"{run.chapter}-{cell.id}"  # ids must stay unique across chapters
-            cell.metadata[META + "_chapter"] = {"name": run.chapter, "number": run.number,
+            cell.metadata[CHAPTER_META] = {"name": run.chapter, "number": run.number,
                                                 "failed": run.status == "failed"}
             book.cells.append(cell)
     return book
@@ -55,53 +56,51 @@ class NumberingPreprocessor(Preprocessor):
         else:
             self.counters["sub"] += 1
             number = f"{self.chapter}.{self.counters['section']}.{self.counters['sub']}"
-        block = {"type": "heading", "level": level, "number": number, "text": text,
-                 "id": "sec-" + number.replace(".", "-"),
-                 "failed": cell_chapter["failed"] if level == 1 else False}
+        block = blocks.Heading(level, number, text, failed=level == 1 and cell_chapter["failed"])
         if level <= 2:
             self.toc.append(block)
         return block
 
+    def _markdown(self, source):
+        """Headings become numbered blocks; the text between them one html block each."""
+        paragraph = []
+        for line in source.splitlines():
+            m = HEADING.match(line)
+            if m:
+                if paragraph:
+                    yield blocks.Html(narrative.to_html("\n".join(paragraph)))
+                    paragraph = []
+                yield len(m.group(1)), m.group(2)
+            else:
+                paragraph.append(line)
+        if "".join(paragraph).strip():
+            yield blocks.Html(narrative.to_html("\n".join(paragraph)))
+
     def _blocks(self, cell):
-        chapter = cell.metadata.get(META + "_chapter", {"number": 0, "failed": False})
+        chapter = cell.metadata.get(CHAPTER_META, {"number": 0, "failed": False})
         if cell.cell_type == "markdown":
-            paragraph = []
-            for line in cell.source.splitlines():
-                m = HEADING.match(line)
-                if m:
-                    if paragraph:
-                        yield {"type": "html", "html": narrative.to_html("\n".join(paragraph))}
-                        paragraph = []
-                    yield self._heading(len(m.group(1)), m.group(2), chapter)
-                else:
-                    paragraph.append(line)
-            if "".join(paragraph).strip():
-                yield {"type": "html", "html": narrative.to_html("\n".join(paragraph))}
+            for item in self._markdown(cell.source):
+                yield self._heading(*item, chapter) if isinstance(item, tuple) else item
             return
         if cell.cell_type != "code":
             return
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                yield {"type": "error", "ename": out.get("ename", ""), "evalue": out.get("evalue", "")}
+                yield blocks.Error(out.get("ename", ""), out.get("evalue", ""))
                 continue
-            meta = out.get("metadata", {}).get(META)
-            if not meta:
+            item = blocks.payload(out)
+            if item is None or item.kind == "record":
                 continue  # stray prints, warnings, stderr: kept in the executed notebook only
-            kind = meta["kind"]
-            if kind == "heading":
-                yield self._heading(meta["level"], meta["text"], chapter)
-            elif kind == "html":
-                yield {"type": "html", "html": meta["html"]}
-            elif kind in ("figure", "table"):
-                self.counters[kind] += 1
-                label = "Figur" if kind == "figure" else "Tabell"
-                number = f"{self.chapter}.{self.counters[kind]}"
-                block = dict(meta, type=kind, number=number, label=f"{label} {number}",
-                             order=len(self.figures) + len(self.tables),
-                             anchor=f"{'fig' if kind == 'figure' else 'tab'}-{number.replace('.', '-')}")
-                if kind == "figure":
-                    block["png"] = out["data"]["image/png"]
-                (self.figures if kind == "figure" else self.tables).append(block)
+            if item.kind == "heading":
+                yield self._heading(item.level, item.text, chapter)
+            elif item.kind == "html":
+                yield blocks.Html(item.html)
+            else:
+                self.counters[item.kind] += 1
+                block = blocks.Numbered(item, f"{self.chapter}.{self.counters[item.kind]}",
+                                        order=len(self.figures) + len(self.tables),
+                                        png=out["data"]["image/png"] if item.kind == "figure" else None)
+                (self.figures if item.kind == "figure" else self.tables).append(block)
                 yield block
 
 

@@ -3,7 +3,7 @@
 ``make(scheduler, jobs)`` returns a context manager with the two operations
 ``execute.run_chapters`` needs::
 
-    with executors.make(scheduler, jobs) as pool:
+    with workers.make(scheduler, jobs) as pool:
         futures = {pool.submit(fn, *args): item for item in items}
         for fut in pool.as_completed(futures):
             fut.result()
@@ -37,7 +37,7 @@ from statusrapport.errors import ParameterError
 CONNECT_TIMEOUT = "10s"
 
 
-class _Executor:
+class _Pool:
     """Context manager: ``close`` on leaving the ``with`` block."""
 
     def close(self):
@@ -51,10 +51,8 @@ class _Executor:
         return False
 
 
-class LocalExecutor(_Executor):
+class LocalPool(_Pool):
     """Process pool on this machine."""
-
-    kind = "local"
 
     def __init__(self, jobs=None):
         self.workers = jobs or os.cpu_count() or 1
@@ -74,7 +72,7 @@ class LocalExecutor(_Executor):
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def __repr__(self):
-        return f"<LocalExecutor {self.workers} prosesser>"
+        return f"<LocalPool {self.workers} prosesser>"
 
 
 # One chapter at a time per worker process (see the module docstring).
@@ -91,10 +89,8 @@ def _missing(paths):
     return [p for p in paths if not os.path.exists(p)]
 
 
-class DaskExecutor(_Executor):
+class DaskPool(_Pool):
     """Client of a Dask distributed scheduler."""
-
-    kind = "dask"
 
     def __init__(self, address, jobs=None):
         try:
@@ -140,16 +136,16 @@ class DaskExecutor(_Executor):
         self.client.close()
 
     def __repr__(self):
-        return f"<DaskExecutor {self.address}>"
+        return f"<DaskPool {self.address}>"
 
 
 def make(scheduler=None, jobs=None):
     """A local process pool (``scheduler=None``) or a Dask client (``"tcp://host:port"``)."""
     if not scheduler:
-        return LocalExecutor(jobs)
+        return LocalPool(jobs)
     address = str(scheduler).strip()
     if "://" not in address:
         if ":" not in address:
             raise ParameterError(f"ugyldig Dask-adresse '{scheduler}'; bruk f.eks. tcp://10.0.0.5:8786")
         address = "tcp://" + address
-    return DaskExecutor(address, jobs)
+    return DaskPool(address, jobs)
