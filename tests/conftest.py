@@ -79,19 +79,25 @@ def rehash(project, relpath):
     raise AssertionError(f"{relpath} står ikke i noen kildepost")
 
 
-def _builds(item):
-    if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
-        return True
+def _calls_a_build(func):
     try:
-        source = inspect.getsource(item.function)
-    except (AttributeError, OSError, TypeError):
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
         return False
     return "run_build(" in source or "copy_project(" in source
+
+
+def _builds(item):
+    """True if the test, or a fixture it uses, builds an edition or copies the project."""
+    if BUILD_FIXTURES & set(item.fixturenames) or _calls_a_build(getattr(item, "function", None)):
+        return True
+    defs = item._fixtureinfo.name2fixturedefs
+    return any(_calls_a_build(d.func) for name in item.fixturenames for d in defs.get(name, ()))
 
 
 def pytest_collection_modifyitems(items):
     """Tests that build an edition or copy the project are the slow tier (``-m build``);
     ``make test-fast`` runs the rest."""
     for item in items:
-        if _builds(item):
+        if item.get_closest_marker("build") is None and _builds(item):
             item.add_marker(pytest.mark.build)

@@ -205,6 +205,7 @@ def _summarise(label, result):
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
+@pytest.mark.build  # the fixture is chosen at run time, so conftest cannot see the build
 @pytest.mark.parametrize("which", ["desktop", "narrow"])
 def test_axe_wcag21_aa(which, request, capsys):
     s = request.getfixturevalue("session" if which == "desktop" else "narrow")
