@@ -54,6 +54,25 @@ def trend(ds, ids, caption=None, target=True):
                         decimals=first.decimals, target=tgt)
 
 
+def trend_by_area(ds, id, level="rhf", caption=None, target=True):
+    """Line chart over time with one line per area (e.g. the four RHF) and the national line
+    where the indicator has one; for indicators that have no national value (medians,
+    percentiles) the areas are shown on their own."""
+    ind = ds.indicator(id)
+    obs = ds.observations(id, level)
+    nat = ds.observations(id, "land", ["NO"])
+    data = pd.concat([obs.assign(series=obs["name"]), nat.assign(series="Hele landet")])
+    data = data[data["period"].str.len() != 9]
+    data = data[["series", "period", "value", "indicator", "geo_code", "source", "ref"]]
+    if data["value"].notna().sum() == 0:
+        return Missing(f"{ind.title} for {LEVEL_NAMES[level]}: ikke tilgjengelig for perioden til "
+                       f"og med {ds.edition.data_year}.")
+    caption = caption or f"{ind.title}, {LEVEL_NAMES[level]} ({ind.unit})"
+    return figures.line(data, id=_slug("trend", id, level), caption=caption,
+                        source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
+                        target=ds.target(id) if target else None)
+
+
 def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
     """Bars per area for the latest period (or ``period``); the region's areas highlighted and
     the national value as a reference line. ``compare_period`` adds a second series."""
@@ -105,6 +124,33 @@ def key_figures(ds, ids, caption):
                                                                   if c not in ("Indikator", "Kilde")})
 
 
+def area_table(ds, ids, caption, level="rhf"):
+    """One row per indicator, one column per area (and the nation where it has a value), for the
+    latest period of each indicator; for related indicators that exist only per region."""
+    rows, used = [], []
+    for i in ids:
+        ind = ds.indicator(i)
+        obs = ds.observations(i, level).dropna(subset=["value"])
+        if obs.empty:
+            continue
+        period = obs["period"].max()
+        row = {"Indikator": ind.title, "Periode": formatting.period_label(period)}
+        for _, r in obs[obs["period"] == period].sort_values("name").iterrows():
+            row[r["name"]] = ds.value_text(i, r["value"])
+        nat = ds.observations(i, "land", ["NO"]).dropna(subset=["value"])
+        nat = nat[nat["period"] == period]
+        row["Hele landet"] = (ds.value_text(i, nat["value"].iloc[0]) if len(nat)
+                              else "ikke beregnet")
+        rows.append(row)
+        used.append(i)
+    if not rows:
+        return Missing(f"{caption}: ikke tilgjengelig for perioden til og med {ds.edition.data_year}.")
+    frame = pd.DataFrame(rows).fillna(formatting.MISSING)
+    return tables.from_frame(frame, id=_slug("areas", *ids[:3]), caption=caption,
+                             source=ds.source_text(used),
+                             formats={c: str for c in frame.columns if c != "Indikator"})
+
+
 def target_table(ds, chapters, caption):
     """Every indicator with a target of this plan in ``chapters``: target, latest value, status."""
     chapters = [chapters] if isinstance(chapters, str) else chapters
@@ -115,17 +161,23 @@ def target_table(ds, chapters, caption):
             if not t:
                 continue
             period, value = ds.latest(ind.id)
+            basis = ds.series(ind.id)
+            src = ds.source(basis["source"].iloc[-1]) if len(basis) else None
+            basis_src = f"{src.publisher}: {src.title.split(' (')[0]}" if src else "–"
             rows.append({"Indikator": ind.title, "Mål": f"{ds.target_text(ind.id)} ({t['year']})",
                          "Siste verdi": ds.value_text(ind.id, value),
                          "Periode": formatting.period_label(period) if period else "–",
+                         "Kilde for verdien": basis_src,
                          "Status": ds.target_status(ind.id)})
             ids.append(ind.id)
-    frame = pd.DataFrame(rows, columns=["Indikator", "Mål", "Siste verdi", "Periode", "Status"])
+    frame = pd.DataFrame(rows, columns=["Indikator", "Mål", "Siste verdi", "Periode",
+                                        "Kilde for verdien", "Status"])
     if frame.empty:
         return Missing("Planen setter ingen tallfestede mål for dette kapitlet.")
     return tables.from_frame(frame, id=_slug("targets", *chapters), caption=caption,
                              source=ds.source_text(ids),
-                             formats={"Mål": str, "Siste verdi": str, "Periode": str})
+                             formats={"Mål": str, "Siste verdi": str, "Periode": str,
+                                      "Kilde for verdien": str})
 
 
 def tiltak_table(ds, chapter, caption):
@@ -177,7 +229,8 @@ def area_profile(ds, code, ids, caption):
     for i in ids:
         ind = ds.indicator(i)
         level, codes = (("helsefellesskap", [code]) if "helsefellesskap" in ind.levels
-                        else ("hf", hfs) if "hf" in ind.levels else (None, []))
+                        else ("hf", hfs) if "hf" in ind.levels
+                        else ("rhf", [rhf]) if "rhf" in ind.levels else (None, []))
         if level is None:
             continue
         own = ds.observations(i, level, codes[:1]).dropna(subset=["value"])
@@ -185,12 +238,13 @@ def area_profile(ds, code, ids, caption):
             continue
         period = own["period"].max()
         value_at = {}
-        for lv, c in ((level, codes[0]), ("rhf", rhf), ("land", "NO")):
+        for lv, c in (((level, codes[0]),) if level != "rhf" else ()) + (("rhf", rhf), ("land", "NO")):
             hit = ds.observations(i, lv, [c]).dropna(subset=["value"])
             hit = hit[hit["period"] == period]
             value_at[lv] = ds.value_text(i, hit["value"].iloc[0]) if len(hit) else formatting.MISSING
+        own_text = value_at[level] if level != "rhf" else "bare regionstall"
         rows.append({"Indikator": ind.title, "Periode": formatting.period_label(period),
-                     "Området": value_at[level], "Regionen (RHF)": value_at["rhf"],
+                     "Området": own_text, "Regionen (RHF)": value_at["rhf"],
                      "Hele landet": value_at["land"]})
         used.append(i)
     frame = pd.DataFrame(rows, columns=["Indikator", "Periode", "Området", "Regionen (RHF)",

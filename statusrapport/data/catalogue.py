@@ -12,9 +12,9 @@ from statusrapport.errors import DataError, Problem
 CHAPTERS = ("samhandling", "psykisk_helse", "akuttmedisin", "kompetanse", "finansiering")
 UNITS = ("prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk", "kroner",
          "mill. kroner", "mrd. kroner", "per 1 000 innbyggere", "per 10 000 innbyggere", "skår",
-         "døgn")
+         "døgn", "minutter")
 NON_NEGATIVE = ("prosent", "dager", "antall", "årsverk", "kroner", "mill. kroner", "mrd. kroner",
-                "per 1 000 innbyggere", "per 10 000 innbyggere", "døgn")
+                "per 1 000 innbyggere", "per 10 000 innbyggere", "døgn", "minutter")
 DIRECTIONS = ("higher", "lower", "neutral")
 LEVELS = ("land", "rhf", "hf", "helsefellesskap", "dps", "kommune")
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
