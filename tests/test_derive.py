@@ -12,7 +12,9 @@ from statusrapport.ingest import derive
 DATA = derive.DATA
 UNITS_ALLOWED = {"prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk",
                  "kroner", "mill. kroner", "mrd. kroner", "per 1 000 innbyggere",
-                 "per 10 000 innbyggere", "skår", "døgn", "minutter"}
+                 "per 10 000 innbyggere", "skår", "døgn", "minutter",
+                 "per 1 000 innbyggere 0–17 år", "per 1 000 innbyggere 18 år og eldre",
+                 "per 1 000 innbyggere 80 år og eldre"}
 DERIVED = {"skde_helseatlas", "ssb_hf_kapasitet", "ssb_kostra_11996", "ssb_befolkning_2024",
            "helsefellesskap_proxy", "nki_kvalitetsindikatorer", "npr_nokkeltall",
            "ssb_befolkning_alder"}

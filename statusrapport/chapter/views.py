@@ -73,9 +73,11 @@ def trend_by_area(ds, id, level="rhf", caption=None, target=True):
                         target=ds.target(id) if target else None)
 
 
-def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
+def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None, level_name=None):
     """Bars per area for the latest period (or ``period``); the region's areas highlighted and
-    the national value as a reference line. ``compare_period`` adds a second series."""
+    the national value as a reference line. ``compare_period`` adds a second series.
+    ``level_name`` names the areas in the caption when they are not catchment areas (e.g.
+    "helseforetak (behandlingssted)" for values per treating hospital)."""
     ind = ds.indicator(id)
     obs = ds.observations(id, level)
     if obs["value"].notna().sum() == 0:
@@ -94,8 +96,8 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
     reference = (("Hele landet", float(nat["value"].iloc[0]))
                  if len(nat) and level != "land" and not additive else None)
     highlight = [ds.geography.name(level, c) for c in ds.focus(level)]
-    caption = caption or (f"{ind.title}, {LEVEL_NAMES[level]}, {formatting.period_label(period)}"
-                          f" ({ind.unit})")
+    caption = caption or (f"{ind.title}, {level_name or LEVEL_NAMES[level]}, "
+                          f"{formatting.period_label(period)} ({ind.unit})")
     return figures.bars(frame.drop(columns="period"), id=_slug("area", id, level, period),
                         caption=caption, source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
                         highlight=highlight, reference=reference, target=ds.target(id))
@@ -116,7 +118,8 @@ def key_figures(ds, ids, caption):
             row[ds.region_name] = (ds.value_text(i, own["value"].iloc[0]) if len(own)
                                    else formatting.MISSING)
         row["Hele landet"] = ds.value_text(i, value)
-        row["Kilde"] = ", ".join(dict.fromkeys(ds.source(s).publisher for s in ind.source))
+        row["Kilde"] = ", ".join(dict.fromkeys(ds.source(s).publisher for s in ind.source
+                                               if ds.available(s)))
         rows.append(row)
     frame = pd.DataFrame(rows)
     return tables.from_frame(frame, id=_slug("key", *ids[:3]), caption=caption,
@@ -241,7 +244,8 @@ def area_profile(ds, code, ids, caption):
         for lv, c in (((level, codes[0]),) if level != "rhf" else ()) + (("rhf", rhf), ("land", "NO")):
             hit = ds.observations(i, lv, [c]).dropna(subset=["value"])
             hit = hit[hit["period"] == period]
-            value_at[lv] = ds.value_text(i, hit["value"].iloc[0]) if len(hit) else formatting.MISSING
+            value_at[lv] = (ds.value_text(i, hit["value"].iloc[0]) if len(hit)
+                            else "ikke beregnet" if lv not in ind.levels else formatting.MISSING)
         own_text = value_at[level] if level != "rhf" else "bare regionstall"
         rows.append({"Indikator": ind.title, "Periode": formatting.period_label(period),
                      "Området": own_text, "Regionen (RHF)": value_at["rhf"],
@@ -301,7 +305,8 @@ def indicator_overview(ds, chapter, caption):
         obs = ds.series(ind.id)
         if obs.empty:
             rows.append({"Indikator": ind.title, "Periode": "–", "Verdi": formatting.MISSING,
-                         "Kilde": ", ".join(ds.source(s).publisher for s in ind.source)})
+                         "Kilde": ", ".join(ds.source(s).publisher for s in ind.source
+                                            if ds.available(s))})
             continue
         last = obs.iloc[-1]
         src = ds.source(last["source"])

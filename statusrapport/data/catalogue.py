@@ -12,9 +12,12 @@ from statusrapport.errors import DataError, Problem
 CHAPTERS = ("samhandling", "psykisk_helse", "akuttmedisin", "kompetanse", "finansiering")
 UNITS = ("prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk", "kroner",
          "mill. kroner", "mrd. kroner", "per 1 000 innbyggere", "per 10 000 innbyggere", "skår",
-         "døgn", "minutter")
+         "døgn", "minutter", "per 1 000 innbyggere 0–17 år", "per 1 000 innbyggere 18 år og eldre",
+         "per 1 000 innbyggere 80 år og eldre")
 NON_NEGATIVE = ("prosent", "dager", "antall", "årsverk", "kroner", "mill. kroner", "mrd. kroner",
-                "per 1 000 innbyggere", "per 10 000 innbyggere", "døgn", "minutter")
+                "per 1 000 innbyggere", "per 10 000 innbyggere", "døgn", "minutter",
+                "per 1 000 innbyggere 0–17 år", "per 1 000 innbyggere 18 år og eldre",
+                "per 1 000 innbyggere 80 år og eldre")
 DIRECTIONS = ("higher", "lower", "neutral")
 LEVELS = ("land", "rhf", "hf", "helsefellesskap", "dps", "kommune")
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
