@@ -27,6 +27,15 @@ def ds2022(root):
     return Dataset(root, "2022")
 
 
+def test_2025_edition_uses_no_2026_extract(root):
+    ds = Dataset(root, "2025")
+    ids = [i for i, ind in ds.catalogue.indicators.items()
+           if set(ind.source) & {"nki_kvalitetsindikatorer", "npr_nokkeltall"}]
+    assert not set(ds.observations(ids)["source"]) & {"nki_kvalitetsindikatorer", "npr_nokkeltall"}
+    # population by age was known (1 January 2024) and is used
+    assert ds.latest("andel_befolkning_80_pluss")[0] == "2024"
+
+
 def test_2022_edition_uses_none_of_the_new_sources(ds2022):
     ids = [i for i, ind in ds2022.catalogue.indicators.items() if set(ind.source) & NEW_SOURCES]
     assert len(ids) > 60
