@@ -17,7 +17,7 @@ UNITS_ALLOWED = {"prosent", "prosentendring", "prosentpoeng", "dager", "antall",
                  "per 1 000 innbyggere 80 år og eldre"}
 DERIVED = {"skde_helseatlas", "ssb_hf_kapasitet", "ssb_kostra_11996", "ssb_befolkning_2024",
            "helsefellesskap_proxy", "nki_kvalitetsindikatorer", "npr_nokkeltall",
-           "ssb_befolkning_alder"}
+           "ssb_befolkning_alder", "skde_helseatlas_somatikk"}
 SNAPSHOTTED = DERIVED | {"ssb_klass_opptak"}
 
 
@@ -64,7 +64,7 @@ def value(obs, indicator, period, level, code):
 
 def test_regenerating_reproduces_committed_files(built):
     written = sorted(p.relative_to(built) for p in built.rglob("*.csv"))
-    assert len(written) == 10
+    assert len(written) == 11
     for rel in written:
         assert (built / rel).read_bytes() == (DATA / rel).read_bytes(), f"{rel} differs"
 
@@ -213,13 +213,22 @@ def test_atlas_columns_mean_what_we_say(obs):
     """The mean of the annual rates lies within 0.5 % of the atlas's five-year average, which
     confirms that each annual column was matched to the right measure (e.g. patient rate, not
     contact-day rate)."""
-    atlas = obs[(obs.source == "skde_helseatlas") & (obs.indicator != "phv_liggedogn_per_opphold")]
+    atlas = obs[obs.source.isin(["skde_helseatlas", "skde_helseatlas_somatikk"])
+                & (obs.indicator != "phv_liggedogn_per_opphold")]
     avg = atlas[atlas.period.str.contains("-")].set_index(["indicator", "geo_level", "geo_code"])
     annual = atlas[~atlas.period.str.contains("-")]
     mean = annual.groupby(["indicator", "geo_level", "geo_code"])["v"].mean()
     assert len(mean) > 500
     ratio = mean / avg["v"].reindex(mean.index)
     assert ratio.between(0.995, 1.005).all(), ratio[~ratio.between(0.995, 1.005)]
+
+
+def test_hjerteinfarkt_atlas_values(obs):
+    assert value(obs, "hjerteinfarkt_innlagte_per_1000", "2018-2022", "land", "NO") == 2.79
+    assert value(obs, "revaskularisering_per_1000", "2018-2022", "land", "NO") == 3.07
+    # the atlas's yearly revascularisation columns do not average to its own five-year rate
+    assert not ((obs.indicator == "revaskularisering_per_1000") & (obs.period == "2022")).any()
+    assert value(obs, "hjerteinfarkt_innlagte_per_1000", 2022, "hf", "diakonhjemmet") == 1.5
 
 
 def test_atlas_land_values(obs):

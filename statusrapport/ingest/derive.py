@@ -586,6 +586,37 @@ def npr_nokkeltall(pop, snap=SNAP):
     return frame(rows)
 
 
+# SKDE Helseatlas hjarteinfarkt (2023): (indicator, file, use the yearly columns Rate.2018–2022?)
+# and the five-year average Snittrate, per 1 000 inhabitants 18+ of the HF area (SKDE's
+# population). In revask_oppdatert.json the yearly columns average 1.5 % above Snittrate (which
+# equals Snitt_revaskularisert / Snitt_innbyggarar), so they are not the same measure as the
+# average, and only the average is used.
+HJARTEINFARKT = [("hjerteinfarkt_innlagte_per_1000", "innlagtepasient230523.json", True),
+                 ("revaskularisering_per_1000", "revask_oppdatert.json", False)]
+
+
+def skde_helseatlas_somatikk(snap=SNAP):
+    """Patients admitted with acute myocardial infarction and revascularisations per HF area and
+    land, copied from the data block of each atlas file."""
+    import json
+
+    area = {a: s for s, (_, _, a, _) in HF.items() if a}
+    rows = []
+    for ind, fil, annual in HJARTEINFARKT:
+        doc = json.loads((snap / "skde_helseatlas_somatikk" / fil).read_text(encoding="utf-8"))
+        data = [b for b in doc["innhold"] if b.get("type") == "data"]
+        if len(data) != 1:
+            raise ValueError(f"{fil}: expected one data block")
+        for r in data[0]["data"]:
+            level, code = ("land", "NO") if r["area"] == "Noreg" else ("hf", area[r["area"]])
+            years = range(2018, 2023) if annual else ()
+            for col, period in [(f"Rate.{y}", str(y)) for y in years] + [
+                    ("Snittrate", "2018-2022")]:
+                rows.append(obs(ind, period, level, code, r[col], "skde_helseatlas_somatikk",
+                                f"{fil}: {col}"))
+    return frame(rows)
+
+
 def helsefellesskap_proxy(komm):
     """Number of kommuner per helsefellesskap (proxy), RHF and land."""
     d = komm.assign(period="2024", n=1)
@@ -610,6 +641,7 @@ def build(snap=SNAP):
         "observations/ssb_befolkning_alder.csv": ssb_befolkning_alder(komm, pop),
         "observations/nki_kvalitetsindikatorer.csv": nki(snap),
         "observations/npr_nokkeltall.csv": npr_nokkeltall(pop, snap),
+        "observations/skde_helseatlas_somatikk.csv": skde_helseatlas_somatikk(snap),
         "observations/ssb_befolkning_2024.csv": ssb_befolkning_2024(komm),
         "observations/helsefellesskap_proxy.csv": helsefellesskap_proxy(komm),
     }
