@@ -79,7 +79,15 @@ def test_aggregation_reproduces_national_population_and_weights_rates(tmp_path):
     # a rate of 10 in Oslo and 0 elsewhere is 10 x Oslo's population share nationally
     rate = pd.Series(0.0, index=pop.index)
     rate["0301"] = 10.0
-    assert geo.aggregate(rate, "land", how="rate")["NO"] == pytest.approx(10 * 717710 / 5550203)
+    assert geo.aggregate(rate, "land", how="rate", weights=pop)["NO"] == pytest.approx(
+        10 * 717710 / 5550203)
+    # a 2025 rate is weighted by the 2025 population, and never silently by 2024's
+    with pytest.raises(ValueError):
+        geo.aggregate(rate, "land", how="rate")
+    pop25 = pop * 0 + 1
+    pop25["0301"] = 724290
+    assert geo.aggregate(rate, "land", how="rate", weights=pop25)["NO"] == pytest.approx(
+        10 * 724290 / (724290 + len(pop) - 1))
 
 
 def test_dataset_filters_to_the_editions_data_year():

@@ -48,17 +48,25 @@ class Geography:
         """Codes of ``level`` units in ``code``'s area: ``members('hf', 'oslo')`` for a helsefellesskap."""
         return sorted(set(self.kommuner.loc[self.kommuner["helsefellesskap"] == code, level]))
 
-    def aggregate(self, values, to, how="sum"):
+    def aggregate(self, values, to, how="sum", weights=None):
         """Kommune values (Series indexed by kommunenummer) to ``to`` (helsefellesskap, hf, rhf,
-        land). ``how='rate'``: population-weighted mean, the right way to combine rates."""
+        land). ``how='rate'``: population-weighted mean, the right way to combine rates; the
+        weights are the population of the rate's own year (Series by kommunenummer), so they
+        must be given: the 2024 population in kommuner.csv is not the denominator of other
+        years' rates."""
         k = self.kommuner.set_index("kommunenummer")
-        frame = pd.DataFrame({"value": values}).join(k[["folketall_2024", "hf", "rhf",
-                                                        "helsefellesskap"]], how="inner")
+        frame = pd.DataFrame({"value": values}).join(k[["hf", "rhf", "helsefellesskap"]],
+                                                     how="inner")
         frame["land"] = "NO"
         if how == "sum":
             return frame.groupby(to)["value"].sum()
-        weighted = (frame["value"] * frame["folketall_2024"]).groupby(frame[to]).sum()
-        return weighted / frame.groupby(to)["folketall_2024"].sum()
+        if weights is None:
+            raise ValueError("aggregate(how='rate') needs weights: the population of the rate's year")
+        frame["w"] = weights.reindex(frame.index)
+        if frame["w"].isna().any():
+            raise ValueError("aggregate(how='rate'): population missing for some kommuner")
+        weighted = (frame["value"] * frame["w"]).groupby(frame[to]).sum()
+        return weighted / frame.groupby(to)["w"].sum()
 
 
 def load(data_dir):
