@@ -86,3 +86,11 @@ def test_appendix_shows_region_values_for_regional_indicators(ds2026):
     assert r[2] == "bare regionstall" and r[3] == "20,0\u00a0%" and r[4] == "ikke beregnet"
     r = rows["Gjennomsnittlig ventetid, psykisk helsevern for barn og unge"]
     assert r[1] == "2024" and r[2] == "45,0\u00a0dager" and r[4] == "52,3\u00a0dager"
+
+
+def test_results_followed_by_regional_indicators_have_data(ds2026):
+    tab = views.missing_results(ds2026, "Resultater")
+    row = next(r for r in tab.rows if r[0] == "9")
+    assert "Reinnleggelse innen 30 dager" in row[2]
+    row = next(r for r in tab.rows if r[0] == "10")
+    assert "mangler data" not in row[2]

@@ -198,7 +198,9 @@ def missing_results(ds, caption):
     """The results of Meld. St. 9 ch. 10 that no indicator with data follows up yet."""
     rows = []
     for res in ds.catalogue.results:
-        with_data = [i for i in res.get("indicators") or [] if ds.latest(i)[1] is not None]
+        # an indicator measured only per region (e.g. reinnleggelser per RHF) has data too
+        with_data = [i for i in res.get("indicators") or []
+                     if ds.observations(i)["value"].notna().any()]
         rows.append({"Nr.": str(res["number"]), "Resultat": res["title"],
                      "Indikatorer med data": ", ".join(ds.indicator(i).title for i in with_data)
                      or "mangler data",
