@@ -158,6 +158,19 @@ for _k, _strok, _strok2, _min in (("tettbygd", "tettbygde strøk (minutter)", "t
     NKI.append((f"amk_responstid_p90_{_k}", "335", _AMK.format(_strok), None))
     NKI.append((f"amk_ambulanse_innen_{_min}_min_{_k}_andel", "335", _AMK_SHARE.format(_strok2, _min),
                 ("ratio", _AMK_IN.format(_strok2, _min), _AMK_N.format(_strok2))))
+_PAKKE_IN = ("Antall pasienter som har gjennomført første evaluering av behandlingen i poliklinikk "
+             "innenfor anbefalt forløpstid")
+for _k, _q in (("phv", "325"), ("phbu", "326"), ("tsb", "320")):
+    NKI.append((f"pakkeforlop_evaluering_{_k}_andel", _q, "Andel pasienter som har gjennomført "
+                "første evaluering av behandlingen i poliklinikk innenfor anbefalt forløpstid",
+                ("ratio", _PAKKE_IN, "Totalt antall pasienter som inngår i målingen")))
+NKI.append(("tvangsinnleggelser_phv_antall", "280", "Antall tvangsinnleggelser i psykisk helsevern "
+            "for voksne", ("sum",)))
+NKI.append(("tvangsmiddel_phv_andel", "229", "Andel pasienter i døgnbehandling med minst ett "
+            "tvangsmiddelvedtak i måleperioden",
+            ("ratio", "Antall pasienter i døgnbehandling med minst ett tvangsmiddelvedtak i "
+             "måleperioden", "Alle pasienter som er eller har vært i døgnbehandling i psykisk "
+             "helsevern for voksne, i måleperioden")))
 NKI.append(("hlr_for_ambulanse_andel", "387", "Andel hjertestanser utenfor sykehus hvor "
             "tilstedeværende har startet hjerte-lungeredning før ambulansen ankommer",
             ("ratio", "Antall hjertestanser hvor tilstedeværende har startet hjerte-lungeredning "
