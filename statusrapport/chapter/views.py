@@ -335,3 +335,18 @@ def target_status_chart(ds, chapters, caption):
     return figures.bars(frame, id="target-status", caption=caption,
                         source="Kilde: beregnet fra indikatorkatalogen og observasjonene i denne "
                                "utgaven (se tabellen over målene).", unit="antall", decimals=0)
+
+
+REGISTER_NOTE = """\
+- **Nevnere.** Alle rater per innbygger er delt på folkemengden 1. januar samme år som telleren (SSB tabell 07459, 2024-kommuner), og på aldersgruppen som står i enheten (for eksempel innbyggere 18 år og eldre for psykisk helsevern for voksne og TSB, 0–17 år for barn og unge, 80 år og eldre for eldre-indikatoren). Mangler befolkningen for et år eller et område, mangler raten. Oslo universitetssykehus og Akershus universitetssykehus deler Oslo etter bydel; for disse to opptaksområdene beregnes ingen rate per innbygger.
+- **Nasjonale kvalitetsindikatorer (Helsedirektoratet).** Eksporten har tall per helseforetak og per regionalt helseforetak, men ingen landsrad. Landstallet for gjennomsnittlig ventetid er snittet av de fire regionenes ventetider vektet med antall pasienter som har påbegynt helsehjelp; landstall for andeler er summen av tellerne delt på summen av nevnerne i de fire regionene, når begge tellingene finnes i eksporten. Medianer, 90-persentiler og sannsynligheter for reinnleggelse kan ikke slås sammen og vises bare per region. Mangler én region et år, mangler landstallet.
+- **Behandlingssted, ikke bosted.** Tallene fra kvalitetsindikatorene gjelder foretaket eller regionen som ga helsehjelpen. Private og ideelle behandlingssteder uten eget opptaksområde og radene «Helse X Private» er ikke med i tallene per helseforetak, men inngår i regionstallene. På sidene for helsefellesskapene er helseforetaket brukt som tilnærming for området.
+- **Norsk pasientregister (FHI).** Nøkkeltallene gjelder pasientens bostedsregion, hele året og alle aktører. Tertialtallene er kumulative og legges aldri sammen, og en pasient telles én gang nasjonalt, så landstallet er mindre enn summen av regionene. Helse Midt-Norge innførte ny pasientjournal 2022–2024, og FHI tar forbehold om tallene for regionen og landet i disse årene.
+- **Helseatlas (SKDE).** Hjerteinfarktatlaset gir rater per 1 000 innbyggere 18 år og eldre i opptaksområdet med SKDEs egne befolkningstall, for 2018–2022.
+"""
+
+
+def register_note(ds):
+    """The method note on the register extracts (denominators, national values, geography), or
+    None for editions that do not use them."""
+    return REGISTER_NOTE if ds.available("nki_kvalitetsindikatorer") else None
