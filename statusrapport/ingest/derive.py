@@ -115,13 +115,18 @@ _FRIST = {"somatikk": ("378", "somatisk helsetjeneste"), "phv_voksne": ("376", "
           "phbu": ("377", "PHBU"), "tsb": ("379", "TSB")}
 _EPIKRISE = {"somatikk": "397", "phv": "398", "tsb": "400"}
 _EPI_NAME = {"somatikk": "somatikk", "phv": "PHV", "tsb": "TSB"}
-_READMIT = {"": ("414", "eldre pasienter ved somatiske sykehus"), "_kols": ("409", "eldre med astma/kols"),
-            "_brudd": ("410", "eldre med brudd"), "_lungebetennelse": ("411", "eldre med lungebetennelse"),
-            "_hjertesvikt": ("412", "eldre med hjertesvikt"), "_hjerneslag": ("413", "eldre med hjerneslag")}
-_AMK = "90-percentilet fra 113-oppringning til ambulansen er på hendelsesstedet i akutte hendelser i {}"
+_READMIT = {"": ("414", "eldre pasienter ved somatiske sykehus"),
+            "_kols": ("409", "eldre med astma/kols"),
+            "_brudd": ("410", "eldre med brudd"),
+            "_lungebetennelse": ("411", "eldre med lungebetennelse"),
+            "_hjertesvikt": ("412", "eldre med hjertesvikt"),
+            "_hjerneslag": ("413", "eldre med hjerneslag")}
+_AMK = ("90-percentilet fra 113-oppringning til ambulansen er på hendelsesstedet i akutte "
+        "hendelser i {}")
 _AMK_N = "Antall akutte hendelser hvor det sendes ambulansebil i {}"
 _AMK_IN = "Antall akutte hendelser i {} hvor ambulansen er på hendelsesstedet innen {} minutter"
-_AMK_SHARE = "Andel akutte hendelser i {} hvor ambulansen er på hendelsesstedet innen {} minutter (%)"
+_AMK_SHARE = ("Andel akutte hendelser i {} hvor ambulansen er på hendelsesstedet innen {} "
+              "minutter (%)")
 
 # NKI indicators: (indicator, QualityIndicatorID, Måltall, national rule). The export has no
 # national row. National rules: ("weighted", Måltall of the weights) = count-weighted mean of the
@@ -133,7 +138,8 @@ for _k, (_q, _n) in _WAIT.items():
     NKI.append((f"ventetid_{_k}", _q, f"Gjennomsnittlig ventetid i {_n} i antall dager",
                 ("weighted", f"Totalt antall påbegynt helsehjelp i {_n}")))
     NKI.append((f"ventetid_{_k}_median", _q, f"Median ventetid i {_n} i antall dager", None))
-    NKI.append((f"pabegynt_helsehjelp_{_k}", _q, f"Totalt antall påbegynt helsehjelp i {_n}", ("sum",)))
+    NKI.append((f"pabegynt_helsehjelp_{_k}", _q, f"Totalt antall påbegynt helsehjelp i {_n}",
+                ("sum",)))
 for _k, (_q, _n) in _FRIST.items():
     NKI.append((f"fristbrudd_{_k}_andel", _q,
                 f"Andel fristbrudd for pasienter som har påbegynt helsehjelp i {_n}", None))
@@ -152,12 +158,14 @@ for _k, _q in _EPIKRISE.items():
 NKI.append(("korridorpasienter_antall", "157", "Antall korridorpasienter", ("sum",)))
 NKI.append(("korridorpasienter_andel", "157", "Andel pasienter plassert på korridor", None))
 for _k, (_q, _n) in _READMIT.items():
-    NKI.append((f"reinnleggelse_30d_eldre{_k}", _q, f"Sannsynlighet for reinnleggelse av {_n}", None))
-for _k, _strok, _strok2, _min in (("tettbygd", "tettbygde strøk (minutter)", "tettbygd strøk", 12),
-                                  ("grisgrendt", "grisgrendt strøk (minutter)", "grisgrendt strøk", 25)):
-    NKI.append((f"amk_responstid_p90_{_k}", "335", _AMK.format(_strok), None))
-    NKI.append((f"amk_ambulanse_innen_{_min}_min_{_k}_andel", "335", _AMK_SHARE.format(_strok2, _min),
-                ("ratio", _AMK_IN.format(_strok2, _min), _AMK_N.format(_strok2))))
+    NKI.append((f"reinnleggelse_30d_eldre{_k}", _q, f"Sannsynlighet for reinnleggelse av {_n}",
+                None))
+for _k, _p90, _area, _min in (("tettbygd", "tettbygde strøk (minutter)", "tettbygd strøk", 12),
+                              ("grisgrendt", "grisgrendt strøk (minutter)", "grisgrendt strøk", 25)):
+    NKI.append((f"amk_responstid_p90_{_k}", "335", _AMK.format(_p90), None))
+    NKI.append((f"amk_ambulanse_innen_{_min}_min_{_k}_andel", "335",
+                _AMK_SHARE.format(_area, _min),
+                ("ratio", _AMK_IN.format(_area, _min), _AMK_N.format(_area))))
 _PAKKE_IN = ("Antall pasienter som har gjennomført første evaluering av behandlingen i poliklinikk "
              "innenfor anbefalt forløpstid")
 for _k, _q in (("phv", "325"), ("phbu", "326"), ("tsb", "320")):
