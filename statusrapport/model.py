@@ -17,9 +17,9 @@ NATIONAL_CODE = "NO"
 # -- indicators -----------------------------------------------------------------------------
 UNITS = ("prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk", "kroner",
          "mill. kroner", "mrd. kroner", "per 1 000 innbyggere", "per 10 000 innbyggere", "skår",
-         "døgn")
-NON_NEGATIVE = ("prosent", "dager", "antall", "årsverk", "kroner", "mill. kroner", "mrd. kroner",
-                "per 1 000 innbyggere", "per 10 000 innbyggere", "døgn")
+         "døgn", "minutter", "per 1 000 innbyggere 0–17 år", "per 1 000 innbyggere 18 år og eldre",
+         "per 1 000 innbyggere 80 år og eldre")
+NON_NEGATIVE = tuple(u for u in UNITS if u not in ("prosentendring", "prosentpoeng", "skår"))
 ADDITIVE_UNITS = ("antall", "årsverk", "kroner", "mill. kroner", "mrd. kroner", "døgn")
 DIRECTIONS = ("higher", "lower", "neutral")
 

@@ -15,7 +15,13 @@ DATA = ROOT / "data"
 SNAP = DATA / "snapshots"
 UNITS_ALLOWED = {"prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk",
                  "kroner", "mill. kroner", "mrd. kroner", "per 1 000 innbyggere",
-                 "per 10 000 innbyggere", "skår", "døgn"}
+                 "per 10 000 innbyggere", "skår", "døgn", "minutter",
+                 "per 1 000 innbyggere 0–17 år", "per 1 000 innbyggere 18 år og eldre",
+                 "per 1 000 innbyggere 80 år og eldre"}
+DERIVED = {"skde_helseatlas", "ssb_hf_kapasitet", "ssb_kostra_11996", "ssb_befolkning_2024",
+           "helsefellesskap_proxy", "nki_kvalitetsindikatorer", "npr_nokkeltall",
+           "ssb_befolkning_alder", "skde_helseatlas_somatikk"}
+SNAPSHOTTED = DERIVED | {"ssb_klass_opptak"}
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +35,7 @@ def built(tmp_path_factory):
 def obs():
     frames = [pd.read_csv(p, dtype=str, keep_default_na=False)
               for p in sorted((DATA / "observations").glob("*.csv"))
-              if p.stem in {"skde_helseatlas", "ssb_hf_kapasitet", "ssb_kostra_11996",
-                            "ssb_befolkning_2024", "helsefellesskap_proxy"}]
+              if p.stem in DERIVED]
     df = pd.concat(frames, ignore_index=True)
     df["v"] = pd.to_numeric(df["value"])
     return df
@@ -62,7 +67,7 @@ def value(obs, indicator, period, level, code):
 
 def test_regenerating_reproduces_committed_files(built):
     written = sorted(p.relative_to(built) for p in built.rglob("*.csv"))
-    assert len(written) == 7
+    assert len(written) == 11
     for rel in written:
         assert (built / rel).read_bytes() == (DATA / rel).read_bytes(), f"{rel} differs"
 
@@ -77,8 +82,7 @@ def test_source_records_hashes_and_coverage():
     listed = set()
     for path in sorted((DATA / "sources").glob("*.yml")):
         rec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if rec["id"] not in {"skde_helseatlas", "ssb_hf_kapasitet", "ssb_befolkning_2024",
-                             "ssb_klass_opptak", "ssb_kostra_11996", "helsefellesskap_proxy"}:
+        if rec["id"] not in SNAPSHOTTED:
             continue
         assert rec["id"] == path.stem
         assert datetime.date.fromisoformat(str(rec["retrieved"])) <= datetime.date.today()
@@ -86,12 +90,9 @@ def test_source_records_hashes_and_coverage():
             assert hashlib.sha256((DATA / rel).read_bytes()).hexdigest() == digest, rel
             listed.add(rel)
     snapshots = {str(p.relative_to(DATA)) for p in (DATA / "snapshots").rglob("*")
-                 if p.is_file() and p.parts[len(DATA.parts) + 1] in
-                 {"skde_helseatlas", "ssb_hf_kapasitet", "ssb_befolkning_2024",
-                  "ssb_klass_opptak", "ssb_kostra_11996", "helsefellesskap_proxy"}}
+                 if p.is_file() and p.parts[len(DATA.parts) + 1] in SNAPSHOTTED}
     assert snapshots <= listed
-    assert {f"observations/{s}.csv" for s in ("skde_helseatlas", "ssb_hf_kapasitet",
-            "ssb_kostra_11996", "ssb_befolkning_2024", "helsefellesskap_proxy")} <= listed
+    assert {f"observations/{s}.csv" for s in DERIVED} <= listed
 
 
 # ------------------------------------------------------------------ geography
@@ -146,25 +147,31 @@ def test_observation_format(obs):
             assert path.read_bytes().split(b"\n", 1)[0] == b",".join(
                 c.encode() for c in derive.COLUMNS)
             assert b"\r" not in path.read_bytes()
-    assert set(obs.status) == {""}
-    assert obs["v"].notna().all() and (obs["v"] >= 0).all()
+    # a value is missing only where a national aggregate lacks a region (NKI korridor 2025)
+    assert set(obs.status) == {"", "missing"}
+    assert obs["v"].isna().eq(obs.status.eq("missing")).all()
+    assert (obs["v"].dropna() >= 0).all()
     assert not obs.duplicated(["indicator", "period", "geo_level", "geo_code"]).any()
     assert obs.period.str.fullmatch(r"\d{4}(-\d{4})?").all()
 
 
+def _sources(entry):
+    return [s.strip() for s in entry["source"].split(",")]
+
+
 def test_catalogue_matches_observations(obs, catalogue):
-    cat = {i["id"]: i for i in catalogue["indicators"] if i["source"] in set(obs.source)}
+    cat = {i["id"]: i for i in catalogue["indicators"] if _sources(i)[0] in set(obs.source)}
     assert set(cat) == set(obs.indicator)
-    assert len(cat) >= 35
+    assert len(cat) >= 95
     for ind, g in obs.groupby("indicator"):
         entry = cat[ind]
         assert entry["unit"] in UNITS_ALLOWED
         assert entry["chapter"] in {"samhandling", "psykisk_helse", "akuttmedisin",
                                     "kompetanse", "finansiering"}
         assert set(entry["levels"]) == set(g.geo_level), ind
-        assert set(g.source) == {entry["source"]}, ind
+        assert set(g.source) == {_sources(entry)[0]}, ind
         if entry["unit"] == "prosent":
-            assert g["v"].between(0, 100).all(), ind
+            assert g["v"].dropna().between(0, 100).all(), ind
 
 
 def test_helse_bergen_arsverk_2024(obs):
@@ -197,8 +204,9 @@ def test_kostra_national_sums(obs):
 
 def test_kostra_rate_is_sum_over_sum(obs):
     kad = value(obs, "legearsverk_kad", 2025, "land", "NO")
+    # a 2025 rate is divided by the population of 1 January 2025, not 2024
     assert value(obs, "legearsverk_kad_per_10000", 2025, "land", "NO") == pytest.approx(
-        kad / 5_550_203 * 10_000, abs=1e-4)
+        kad / 5_594_340 * 10_000, abs=1e-4)
 
 
 def test_lindesnes_kept_as_published(obs):
@@ -209,7 +217,8 @@ def test_atlas_columns_mean_what_we_say(obs):
     """The mean of the annual rates lies within 0.5 % of the atlas's five-year average, which
     confirms that each annual column was matched to the right measure (e.g. patient rate, not
     contact-day rate)."""
-    atlas = obs[(obs.source == "skde_helseatlas") & (obs.indicator != "phv_liggedogn_per_opphold")]
+    atlas = obs[obs.source.isin(["skde_helseatlas", "skde_helseatlas_somatikk"])
+                & (obs.indicator != "phv_liggedogn_per_opphold")]
     avg = atlas[atlas.period.str.contains("-")].set_index(["indicator", "geo_level", "geo_code"])
     annual = atlas[~atlas.period.str.contains("-")]
     mean = annual.groupby(["indicator", "geo_level", "geo_code"])["v"].mean()
@@ -218,9 +227,106 @@ def test_atlas_columns_mean_what_we_say(obs):
     assert ratio.between(0.995, 1.005).all(), ratio[~ratio.between(0.995, 1.005)]
 
 
+def test_hjerteinfarkt_atlas_values(obs):
+    assert value(obs, "hjerteinfarkt_innlagte_per_1000", "2018-2022", "land", "NO") == 2.79
+    assert value(obs, "revaskularisering_per_1000", "2018-2022", "land", "NO") == 3.07
+    # the atlas's yearly revascularisation columns do not average to its own five-year rate
+    assert not ((obs.indicator == "revaskularisering_per_1000") & (obs.period == "2022")).any()
+    assert value(obs, "hjerteinfarkt_innlagte_per_1000", 2022, "hf", "diakonhjemmet") == 1.5
+
+
 def test_atlas_land_values(obs):
     assert value(obs, "phv_poliklinikk_pasienter", "2020-2024", "land", "NO") == 547
     assert value(obs, "phv_angst_poliklinikk_pasienter", 2024, "land", "NO") == 62.66
     assert value(obs, "bup_poliklinikk_pasienter", 2023, "land", "NO") == 66.81
     dps = obs[(obs.indicator == "phv_dps_poliklinikk_pasienter") & (obs.period == "2024")]
     assert (dps.geo_level == "dps").sum() == 69 and (dps.geo_level == "rhf").sum() == 4
+
+
+# ------------------------------------------------------------------ registers (NKI, NPR, population)
+
+def _nki_rows(fil):
+    import csv
+    with open(DATA / "snapshots/nki_kvalitetsindikatorer" / fil, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_waiting_time_means_land_latest_year_by_hand(obs):
+    """The four Meld. St. 9 waiting-time means (land, 2024, the latest year in the NKI export):
+    count-weighted mean of the four RHF rows, computed here straight from the raw export."""
+    rows = _nki_rows("nki_rhf.csv")
+    rhf = {"983658725", "983658776", "883658752", "991324968"}
+
+    def cell(qid, measure, loc, year="2024"):
+        hit = [r["Verdi"] for r in rows if r["QualityIndicatorID"] == qid and r["Måltall"] == measure
+               and r["LocationId"] == loc and r["Tidsperiode"] == year]
+        assert len(hit) == 1, (qid, measure, loc)
+        return float(hit[0].replace(",", "."))
+
+    expected_rounded = {"ventetid_somatikk": 76.7, "ventetid_phv_voksne": 54.6,
+                        "ventetid_phbu": 52.3, "ventetid_tsb": 30.2}
+    for ind, (qid, name) in {"ventetid_somatikk": ("374", "somatikk"),
+                             "ventetid_phv_voksne": ("373", "PHV"),
+                             "ventetid_phbu": ("372", "PHBU"), "ventetid_tsb": ("375", "TSB")}.items():
+        mean = f"Gjennomsnittlig ventetid i {name} i antall dager"
+        count = f"Totalt antall påbegynt helsehjelp i {name}"
+        num = sum(cell(qid, mean, loc) * cell(qid, count, loc) for loc in rhf)
+        den = sum(cell(qid, count, loc) for loc in rhf)
+        assert value(obs, ind, 2024, "land", "NO") == pytest.approx(num / den, abs=1e-4), ind
+        assert round(num / den, 1) == expected_rounded[ind]
+        # no national value for 2025: the export's waiting times stop at 2024
+        assert not ((obs.indicator == ind) & (obs.period == "2025")).any()
+        # the RHF values are the export's own
+        assert value(obs, ind, 2024, "rhf", "H12") == cell(qid, mean, "991324968")
+
+
+def test_nki_shares_and_private_rows(obs):
+    # "15,7%"-style text becomes a number in prosent
+    assert value(obs, "reinnleggelse_30d_eldre", 2025, "rhf", "H12") == 20.3
+    assert value(obs, "epikrise_somatikk_1_dag_andel", 2025, "hf", "bergen") == 61.5
+    # private providers and the "Helse X Private" aggregates never become HF rows
+    nki_hf = obs[(obs.source == "nki_kvalitetsindikatorer") & (obs.geo_level == "hf")]
+    assert set(nki_hf.geo_code) <= set(derive.HF)
+    assert {"lovisenberg", "diakonhjemmet", "bergen"} <= set(nki_hf.geo_code)
+    # medians, percentiles and probabilities without counts stay regional
+    for ind in ("ventetid_phbu_median", "amk_responstid_p90_tettbygd", "reinnleggelse_30d_eldre",
+                "fristbrudd_phv_voksne_andel"):
+        assert "land" not in set(obs.loc[obs.indicator == ind, "geo_level"]), ind
+    # a national sum needs all four RHF: korridor 2025 lacks Helse Midt-Norge
+    row = obs[(obs.indicator == "korridorpasienter_antall") & (obs.period == "2025")
+              & (obs.geo_level == "land")]
+    assert list(row.status) == ["missing"] and row["v"].isna().all()
+    assert value(obs, "korridorpasienter_antall", 2024, "land", "NO") == sum(
+        value(obs, "korridorpasienter_antall", 2024, "rhf", c) for c in ("H03", "H04", "H05", "H12"))
+
+
+def test_npr_full_year_only_never_summed_tertials(obs):
+    # README check values (Landet, Alle aktører, hele året)
+    assert value(obs, "npr_pasienter_phv", 2024, "land", "NO") == 205_196
+    assert value(obs, "npr_pasienter_somatikk", 2025, "land", "NO") == 2_739_878
+    assert value(obs, "npr_oppholdsdogn_tsb", 2025, "land", "NO") == 538_677
+    npr = obs[obs.source == "npr_nokkeltall"]
+    assert set(npr.period) == {str(y) for y in range(2017, 2026)}  # no 2026: T1 only
+    # per 1 000 inhabitants of the service's age group, same year's population
+    pop18 = 5_594_340 - (332_511 + 775_708)
+    assert value(obs, "npr_pasienter_phv_per_1000", 2025, "land", "NO") == pytest.approx(
+        202_444 / pop18 * 1000, abs=1e-4)
+
+
+def test_rates_use_population_of_their_own_year(obs):
+    pop = derive.population(derive.kommuner())
+    assert pop[("land", "NO", 2024, "alle")] == 5_550_203
+    assert pop[("land", "NO", 2025, "alle")] == 5_594_340
+    assert pop[("kommune", "0301", 2025, "alle")] == 724_290
+    for year in (2024, 2025):
+        arsverk = value(obs, "arsverk_hf_totalt", year, "land", "NO")
+        assert value(obs, "arsverk_hf_totalt_per_1000", year, "land", "NO") == pytest.approx(
+            arsverk / pop[("land", "NO", year, "alle")] * 1000, abs=1e-4)
+        assert value(obs, "arsverk_hf_totalt_per_1000_80_pluss", year, "land", "NO") == \
+            pytest.approx(arsverk / pop[("land", "NO", year, "80+")] * 1000, abs=1e-4)
+    kad = value(obs, "legearsverk_kad", 2025, "kommune", "0301")
+    assert value(obs, "legearsverk_kad_per_10000", 2025, "kommune", "0301") == pytest.approx(
+        kad / 724_290 * 10_000, abs=1e-4)
+    # no population for Oslo's split catchments, so no rate there
+    assert not ((obs.indicator == "arsverk_hf_totalt_per_1000") & obs.geo_code.isin(["ous", "ahus"])).any()
+    assert value(obs, "befolkning_80_pluss", 2025, "land", "NO") == pop[("land", "NO", 2025, "80+")]

@@ -137,7 +137,8 @@ def test_value_appears_in_cited_lines(row):
 
 def test_observation_keys_unique_and_in_catalogue():
     catalogue = yaml.safe_load((DATA / "catalogue.yml").read_text(encoding="utf-8"))
-    ids = {e["id"] for e in catalogue["indicators"] if str(e["source"]).startswith("seed")}
+    ids = {e["id"] for e in catalogue["indicators"]
+           if any(s.strip().startswith("seed") for s in str(e["source"]).split(","))}
     seen = set()
     used = set()
     for path in _observation_files():

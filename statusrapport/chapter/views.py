@@ -55,9 +55,30 @@ def trend(ds, ids, caption=None, target=True):
                         decimals=first.decimals, target=tgt)
 
 
-def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
+def trend_by_area(ds, id, level="rhf", caption=None, target=True):
+    """Line chart over time with one line per area (e.g. the four RHF) and the national line
+    where the indicator has one; for indicators that have no national value (medians,
+    percentiles) the areas are shown on their own."""
+    ind = ds.indicator(id)
+    obs = ds.observations(id, level)
+    nat = ds.observations(id, NATIONAL, [NATIONAL_CODE])
+    data = pd.concat([obs.assign(series=obs["name"]), nat.assign(series="Hele landet")])
+    data = data[~data["period"].map(is_multi_year).astype(bool)]
+    data = data[["series", "period", "value", "indicator", "geo_code", "source", "ref"]]
+    if data["value"].notna().sum() == 0:
+        return Missing(f"{ind.title} for {LEVEL_NAMES[level]}: ikke tilgjengelig for perioden til "
+                       f"og med {ds.edition.data_year}.")
+    caption = caption or f"{ind.title}, {LEVEL_NAMES[level]} ({ind.unit})"
+    return figures.line(data, id=_slug("trend", id, level), caption=caption,
+                        source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
+                        target=ds.target(id) if target else None)
+
+
+def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None, level_name=None):
     """Bars per area for the latest period (or ``period``); the region's areas highlighted and
-    the national value as a reference line. ``compare_period`` adds a second series."""
+    the national value as a reference line. ``compare_period`` adds a second series.
+    ``level_name`` names the areas in the caption when they are not catchment areas (e.g.
+    "helseforetak (behandlingssted)" for values per treating hospital)."""
     ind = ds.indicator(id)
     obs = ds.observations(id, level)
     if obs["value"].notna().sum() == 0:
@@ -76,8 +97,8 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None):
     reference = (("Hele landet", float(nat["value"].iloc[0]))
                  if len(nat) and level != NATIONAL and not additive else None)
     highlight = [ds.geography.name(level, c) for c in ds.focus(level)]
-    caption = caption or (f"{ind.title}, {LEVEL_NAMES[level]}, {period_label(period)}"
-                          f" ({ind.unit})")
+    caption = caption or (f"{ind.title}, {level_name or LEVEL_NAMES[level]}, "
+                          f"{period_label(period)} ({ind.unit})")
     return figures.bars(frame.drop(columns="period"), id=_slug("area", id, level, period),
                         caption=caption, source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
                         highlight=highlight, reference=reference, target=ds.target(id))
@@ -98,12 +119,40 @@ def key_figures(ds, ids, caption):
             row[ds.region_name] = (ds.value_text(i, own["value"].iloc[0]) if len(own)
                                    else formatting.MISSING)
         row["Hele landet"] = ds.value_text(i, value)
-        row["Kilde"] = ", ".join(dict.fromkeys(ds.source(s).publisher for s in ind.source))
+        row["Kilde"] = ", ".join(dict.fromkeys(ds.source(s).publisher for s in ind.source
+                                               if ds.available(s)))
         rows.append(row)
     frame = pd.DataFrame(rows)
     return tables.from_frame(frame, id=_slug("key", *ids[:3]), caption=caption,
                              source=ds.source_text(ids), formats={c: str for c in frame.columns
                                                                   if c not in ("Indikator", "Kilde")})
+
+
+def area_table(ds, ids, caption, level="rhf"):
+    """One row per indicator, one column per area (and the nation where it has a value), for the
+    latest period of each indicator; for related indicators that exist only per region."""
+    rows, used = [], []
+    for i in ids:
+        ind = ds.indicator(i)
+        obs = ds.observations(i, level).dropna(subset=["value"])
+        if obs.empty:
+            continue
+        period = obs["period"].max()
+        row = {"Indikator": ind.title, "Periode": period_label(period)}
+        for _, r in obs[obs["period"] == period].sort_values("name").iterrows():
+            row[r["name"]] = ds.value_text(i, r["value"])
+        nat = ds.observations(i, NATIONAL, [NATIONAL_CODE]).dropna(subset=["value"])
+        nat = nat[nat["period"] == period]
+        row["Hele landet"] = (ds.value_text(i, nat["value"].iloc[0]) if len(nat)
+                              else "ikke beregnet")
+        rows.append(row)
+        used.append(i)
+    if not rows:
+        return Missing(f"{caption}: ikke tilgjengelig for perioden til og med {ds.edition.data_year}.")
+    frame = pd.DataFrame(rows).fillna(formatting.MISSING)
+    return tables.from_frame(frame, id=_slug("areas", *ids[:3]), caption=caption,
+                             source=ds.source_text(used),
+                             formats={c: str for c in frame.columns if c != "Indikator"})
 
 
 def target_table(ds, chapters, caption):
@@ -116,17 +165,23 @@ def target_table(ds, chapters, caption):
             if not t:
                 continue
             period, value = ds.latest(ind.id)
+            basis = ds.series(ind.id)
+            src = ds.source(basis["source"].iloc[-1]) if len(basis) else None
+            basis_src = f"{src.publisher}: {src.title.split(' (')[0]}" if src else "–"
             rows.append({"Indikator": ind.title, "Mål": f"{ds.target_text(ind.id)} ({t['year']})",
                          "Siste verdi": ds.value_text(ind.id, value),
                          "Periode": period_label(period) if period else "–",
+                         "Kilde for verdien": basis_src,
                          "Status": ds.target_status(ind.id)})
             ids.append(ind.id)
-    frame = pd.DataFrame(rows, columns=["Indikator", "Mål", "Siste verdi", "Periode", "Status"])
+    frame = pd.DataFrame(rows, columns=["Indikator", "Mål", "Siste verdi", "Periode",
+                                        "Kilde for verdien", "Status"])
     if frame.empty:
         return Missing("Planen setter ingen tallfestede mål for dette kapitlet.")
     return tables.from_frame(frame, id=_slug("targets", *chapters), caption=caption,
                              source=ds.source_text(ids),
-                             formats={"Mål": str, "Siste verdi": str, "Periode": str})
+                             formats={"Mål": str, "Siste verdi": str, "Periode": str,
+                                      "Kilde for verdien": str})
 
 
 def tiltak_table(ds, chapter, caption):
@@ -144,7 +199,9 @@ def missing_results(ds, caption):
     """The results of Meld. St. 9 ch. 10 that no indicator with data follows up yet."""
     rows = []
     for res in ds.catalogue.results:
-        with_data = [i for i in res.get("indicators") or [] if ds.latest(i)[1] is not None]
+        # an indicator measured only per region (e.g. reinnleggelser per RHF) has data too
+        with_data = [i for i in res.get("indicators") or []
+                     if ds.observations(i)["value"].notna().any()]
         rows.append({"Nr.": str(res["number"]), "Resultat": res["title"],
                      "Indikatorer med data": ", ".join(ds.indicator(i).title for i in with_data)
                      or "mangler data",
@@ -178,7 +235,8 @@ def area_profile(ds, code, ids, caption):
     for i in ids:
         ind = ds.indicator(i)
         level, codes = (("helsefellesskap", [code]) if "helsefellesskap" in ind.levels
-                        else ("hf", hfs) if "hf" in ind.levels else (None, []))
+                        else ("hf", hfs) if "hf" in ind.levels
+                        else ("rhf", [rhf]) if "rhf" in ind.levels else (None, []))
         if level is None:
             continue
         own = ds.observations(i, level, codes[:1]).dropna(subset=["value"])
@@ -186,12 +244,14 @@ def area_profile(ds, code, ids, caption):
             continue
         period = own["period"].max()
         value_at = {}
-        for lv, c in ((level, codes[0]), ("rhf", rhf), (NATIONAL, NATIONAL_CODE)):
+        for lv, c in (((level, codes[0]),) if level != "rhf" else ()) + (("rhf", rhf), (NATIONAL, NATIONAL_CODE)):
             hit = ds.observations(i, lv, [c]).dropna(subset=["value"])
             hit = hit[hit["period"] == period]
-            value_at[lv] = ds.value_text(i, hit["value"].iloc[0]) if len(hit) else formatting.MISSING
+            value_at[lv] = (ds.value_text(i, hit["value"].iloc[0]) if len(hit)
+                            else "ikke beregnet" if lv not in ind.levels else formatting.MISSING)
+        own_text = value_at[level] if level != "rhf" else "bare regionstall"
         rows.append({"Indikator": ind.title, "Periode": period_label(period),
-                     "Området": value_at[level], "Regionen (RHF)": value_at["rhf"],
+                     "Området": own_text, "Regionen (RHF)": value_at["rhf"],
                      "Hele landet": value_at[NATIONAL]})
         used.append(i)
     frame = pd.DataFrame(rows, columns=["Indikator", "Periode", "Området", "Regionen (RHF)",
@@ -248,7 +308,8 @@ def indicator_overview(ds, chapter, caption):
         obs = ds.series(ind.id)
         if obs.empty:
             rows.append({"Indikator": ind.title, "Periode": "–", "Verdi": formatting.MISSING,
-                         "Kilde": ", ".join(ds.source(s).publisher for s in ind.source)})
+                         "Kilde": ", ".join(ds.source(s).publisher for s in ind.source
+                                            if ds.available(s))})
             continue
         last = obs.iloc[-1]
         src = ds.source(last["source"])
@@ -275,3 +336,18 @@ def target_status_chart(ds, chapters, caption):
     return figures.bars(frame, id="target-status", caption=caption,
                         source="Kilde: beregnet fra indikatorkatalogen og observasjonene i denne "
                                "utgaven (se tabellen over målene).", unit="antall", decimals=0)
+
+
+REGISTER_NOTE = """\
+- **Nevnere.** Alle rater per innbygger er delt på folkemengden 1. januar samme år som telleren (SSB tabell 07459, 2024-kommuner), og på aldersgruppen som står i enheten (for eksempel innbyggere 18 år og eldre for psykisk helsevern for voksne og TSB, 0–17 år for barn og unge, 80 år og eldre for eldre-indikatoren). Mangler befolkningen for et år eller et område, mangler raten. Oslo universitetssykehus og Akershus universitetssykehus deler Oslo etter bydel; for disse to opptaksområdene beregnes ingen rate per innbygger.
+- **Nasjonale kvalitetsindikatorer (Helsedirektoratet).** Eksporten har tall per helseforetak og per regionalt helseforetak, men ingen landsrad. Landstallet for gjennomsnittlig ventetid er snittet av de fire regionenes ventetider vektet med antall pasienter som har påbegynt helsehjelp; landstall for andeler er summen av tellerne delt på summen av nevnerne i de fire regionene, når begge tellingene finnes i eksporten. Medianer, 90-persentiler og sannsynligheter for reinnleggelse kan ikke slås sammen og vises bare per region. Mangler én region et år, mangler landstallet.
+- **Behandlingssted, ikke bosted.** Tallene fra kvalitetsindikatorene gjelder foretaket eller regionen som ga helsehjelpen. Private og ideelle behandlingssteder uten eget opptaksområde og radene «Helse X Private» er ikke med i tallene per helseforetak, men inngår i regionstallene. På sidene for helsefellesskapene er helseforetaket brukt som tilnærming for området.
+- **Norsk pasientregister (FHI).** Nøkkeltallene gjelder pasientens bostedsregion, hele året og alle aktører. Tertialtallene er kumulative og legges aldri sammen, og en pasient telles én gang nasjonalt, så landstallet er mindre enn summen av regionene. Helse Midt-Norge innførte ny pasientjournal 2022–2024, og FHI tar forbehold om tallene for regionen og landet i disse årene.
+- **Helseatlas (SKDE).** Hjerteinfarktatlaset gir rater per 1 000 innbyggere 18 år og eldre i opptaksområdet med SKDEs egne befolkningstall, for 2018–2022.
+"""
+
+
+def register_note(ds):
+    """The method note on the register extracts (denominators, national values, geography), or
+    None for editions that do not use them."""
+    return REGISTER_NOTE if ds.available("nki_kvalitetsindikatorer") else None

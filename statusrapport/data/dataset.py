@@ -72,6 +72,11 @@ class Dataset:
         if problems:
             raise DataError(problems)
 
+    def available(self, source_id):
+        """Whether this edition may use the source (``first_edition`` in its record)."""
+        src = self.sources.get(source_id)
+        return src is None or src.available_in(self.edition.name)
+
     def source(self, source_id):
         """A source record; using it makes the chapter depend on its file (for the cache)."""
         opened(self.data_dir / "sources" / f"{source_id}.yml")
@@ -100,7 +105,7 @@ class Dataset:
         unknown = [i for i in ids if i not in self.catalogue.indicators]
         if unknown:
             raise DataError(Problem("data/catalogue.yml", "ukjent indikator", value=", ".join(unknown)))
-        wanted = {s for i in ids for s in self.catalogue.indicators[i].source}
+        wanted = {s for i in ids for s in self.catalogue.indicators[i].source if self.available(s)}
         rels = [f"observations/{s}.csv" for s in sorted(wanted)]
         have = [s for s, r in zip(sorted(wanted), rels) if (self.data_dir / r).exists()]
         frames = [f[f["indicator"].isin(ids)] for f in map(self._source_frame, have)]
@@ -145,7 +150,7 @@ class Dataset:
         parts = []
         shown = set(obs["source"]) if obs is not None else None
         for sid in dict.fromkeys(s for i in ids for s in self.indicator(i).source):
-            if shown is not None and sid not in shown:
+            if (shown is not None and sid not in shown) or not self.available(sid):
                 continue
             src = self.source(sid)
             text = f"{src.publisher}: {src.title}"

@@ -24,6 +24,11 @@ class Source:
     retrieved: str
     files: dict  # path relative to data/ -> sha256
     spec: dict  # optional import spec for deliveries
+    first_edition: str = ""  # optional: the first edition that may use this source
+
+    def available_in(self, edition):
+        """False for editions older than ``first_edition`` (data published after their time)."""
+        return not self.first_edition or int(str(edition)) >= int(self.first_edition)
 
 
 
@@ -76,7 +81,7 @@ def load_all(data_dir):
             continue
         found[str(raw["id"])] = Source(str(raw["id"]), raw["title"], raw["publisher"], raw["origin"],
                                        raw["licence"], str(raw["retrieved"]), files,
-                                       raw.get("import") or {})
+                                       raw.get("import") or {}, str(raw.get("first_edition") or ""))
     if problems:
         raise DataError(problems)
     return found

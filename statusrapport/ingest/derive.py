@@ -4,7 +4,8 @@ Everything here reads only ``data/snapshots/`` and writes ``data/geography/`` an
 ``data/observations/<source>.csv``. Run ``python -m statusrapport.ingest.derive`` after a snapshot
 changes; the output is deterministic (sorted rows, fixed number format, LF line endings), so
 ``git diff`` shows exactly what moved. Nothing is estimated: rates over several areas are
-sum(numerator) / sum(population), and nothing is aggregated where the source is incomplete.
+sum(numerator) / sum(population) with the population of the rate's own year, and nothing is
+aggregated where the source is incomplete.
 """
 
 import csv
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from statusrapport.model import COLUMNS, LEVELS
+from statusrapport.model import COLUMNS, LEVELS, NATIONAL, NATIONAL_CODE
 
 DATA = Path("data")  # relative to the project folder the command runs in, like build.py
 SNAP = DATA / "snapshots"
@@ -105,6 +106,100 @@ SSB_HF_METRICS = {  # SSB metric in hf_capacity_2024_2025.csv: (indicator, aggre
 }
 
 
+NKI_RHF = {"983658725": "H03", "983658776": "H04", "883658752": "H05", "991324968": "H12"}
+_WAIT = {"somatikk": ("374", "somatikk"), "phv_voksne": ("373", "PHV"), "phbu": ("372", "PHBU"),
+         "tsb": ("375", "TSB")}
+_FRIST = {"somatikk": ("378", "somatisk helsetjeneste"), "phv_voksne": ("376", "PHV"),
+          "phbu": ("377", "PHBU"), "tsb": ("379", "TSB")}
+_EPIKRISE = {"somatikk": "397", "phv": "398", "tsb": "400"}
+_EPI_NAME = {"somatikk": "somatikk", "phv": "PHV", "tsb": "TSB"}
+_READMIT = {"": ("414", "eldre pasienter ved somatiske sykehus"),
+            "_kols": ("409", "eldre med astma/kols"),
+            "_brudd": ("410", "eldre med brudd"),
+            "_lungebetennelse": ("411", "eldre med lungebetennelse"),
+            "_hjertesvikt": ("412", "eldre med hjertesvikt"),
+            "_hjerneslag": ("413", "eldre med hjerneslag")}
+_AMK = ("90-percentilet fra 113-oppringning til ambulansen er på hendelsesstedet i akutte "
+        "hendelser i {}")
+_AMK_N = "Antall akutte hendelser hvor det sendes ambulansebil i {}"
+_AMK_IN = "Antall akutte hendelser i {} hvor ambulansen er på hendelsesstedet innen {} minutter"
+_AMK_SHARE = ("Andel akutte hendelser i {} hvor ambulansen er på hendelsesstedet innen {} "
+              "minutter (%)")
+
+# NKI indicators: (indicator, QualityIndicatorID, Måltall, national rule). The export has no
+# national row. National rules: ("weighted", Måltall of the weights) = count-weighted mean of the
+# four RHF means; ("ratio", numerator, denominator) = sum over the four RHF of two published counts
+# (as a percentage); ("sum",) = sum of a count over the four RHF; None = stays regional (medians,
+# percentiles, probabilities without counts, shares whose denominator is not in the export).
+NKI = []
+for _k, (_q, _n) in _WAIT.items():
+    NKI.append((f"ventetid_{_k}", _q, f"Gjennomsnittlig ventetid i {_n} i antall dager",
+                ("weighted", f"Totalt antall påbegynt helsehjelp i {_n}")))
+    NKI.append((f"ventetid_{_k}_median", _q, f"Median ventetid i {_n} i antall dager", None))
+    NKI.append((f"pabegynt_helsehjelp_{_k}", _q, f"Totalt antall påbegynt helsehjelp i {_n}",
+                ("sum",)))
+for _k, (_q, _n) in _FRIST.items():
+    NKI.append((f"fristbrudd_{_k}_andel", _q,
+                f"Andel fristbrudd for pasienter som har påbegynt helsehjelp i {_n}", None))
+    NKI.append((f"fristbrudd_{_k}_antall", _q,
+                f"Antall fristbrudd for pasienter som har påbegynt helsehjelp i {_n}", ("sum",)))
+NKI.append(("bug_behandling_65_dager_andel", "19",
+            "Barne- og ungdomsgarantien: Andel (%) til behandling innen 65 dager",
+            ("ratio", "Antall barn og unge under 23 år som har startet helsehjelp innen 65 dager",
+             "Antall barn og unge under 23 år som har rett til helsehjelp")))
+for _k, _q in _EPIKRISE.items():
+    _n = _EPI_NAME[_k]
+    NKI.append((f"epikrise_{_k}_1_dag_andel", _q,
+                f"Andel avsluttede pasientforløp i {_n} hvor epikrise sendes innen 1 dag",
+                ("ratio", f"Antall avsluttede pasientforløp i {_n} hvor epikrise sendes innen 1 dag",
+                 f"Totalt antall avsluttede pasientforløp i {_n}")))
+NKI.append(("korridorpasienter_antall", "157", "Antall korridorpasienter", ("sum",)))
+NKI.append(("korridorpasienter_andel", "157", "Andel pasienter plassert på korridor", None))
+for _k, (_q, _n) in _READMIT.items():
+    NKI.append((f"reinnleggelse_30d_eldre{_k}", _q, f"Sannsynlighet for reinnleggelse av {_n}",
+                None))
+for _k, _p90, _area, _min in (("tettbygd", "tettbygde strøk (minutter)", "tettbygd strøk", 12),
+                              ("grisgrendt", "grisgrendt strøk (minutter)", "grisgrendt strøk", 25)):
+    NKI.append((f"amk_responstid_p90_{_k}", "335", _AMK.format(_p90), None))
+    NKI.append((f"amk_ambulanse_innen_{_min}_min_{_k}_andel", "335",
+                _AMK_SHARE.format(_area, _min),
+                ("ratio", _AMK_IN.format(_area, _min), _AMK_N.format(_area))))
+_PAKKE_IN = ("Antall pasienter som har gjennomført første evaluering av behandlingen i poliklinikk "
+             "innenfor anbefalt forløpstid")
+for _k, _q in (("phv", "325"), ("phbu", "326"), ("tsb", "320")):
+    NKI.append((f"pakkeforlop_evaluering_{_k}_andel", _q, "Andel pasienter som har gjennomført "
+                "første evaluering av behandlingen i poliklinikk innenfor anbefalt forløpstid",
+                ("ratio", _PAKKE_IN, "Totalt antall pasienter som inngår i målingen")))
+NKI.append(("tvangsinnleggelser_phv_antall", "280", "Antall tvangsinnleggelser i psykisk helsevern "
+            "for voksne", ("sum",)))
+NKI.append(("tvangsmiddel_phv_andel", "229", "Andel pasienter i døgnbehandling med minst ett "
+            "tvangsmiddelvedtak i måleperioden",
+            ("ratio", "Antall pasienter i døgnbehandling med minst ett tvangsmiddelvedtak i "
+             "måleperioden", "Alle pasienter som er eller har vært i døgnbehandling i psykisk "
+             "helsevern for voksne, i måleperioden")))
+NKI.append(("hlr_for_ambulanse_andel", "387", "Andel hjertestanser utenfor sykehus hvor "
+            "tilstedeværende har startet hjerte-lungeredning før ambulansen ankommer",
+            ("ratio", "Antall hjertestanser hvor tilstedeværende har startet hjerte-lungeredning "
+             "før ambulansen ankommer", "Totalt antall pasienter med hjertestans som har fått "
+             "hjerte-lungeredning av tilstedeværende eller ambulanse")))
+
+# NPR nøkkeltall (FHI statistikkbank, csv2): file key, column, indicator stem. Only `hele året`
+# and `Alle aktører` are used: tertials are cumulative and never added.
+NPR_FILES = {"somatikk": "npr_som_2026-08-23.csv", "phv": "npr_phv_2026-08-23.csv",
+             "phbu": "npr_phbu_2026-08-23.csv", "tsb": "npr_tsb_2026-08-23.csv"}
+NPR_COLUMNS = {"Antall pasienter": "pasienter", "Antall oppholdsdøgn": "oppholdsdogn",
+               "Antall kontakter i poliklinikk": "polikliniske_kontakter",
+               "Antall døgnopphold": "dognopphold", "Antall dagbehandlinger": "dagbehandlinger"}
+NPR_REGION = {"Landet": (NATIONAL, NATIONAL_CODE), "Region Sør-Øst": ("rhf", "H12"), "Region Vest": ("rhf", "H03"),
+              "Region Midt-Norge": ("rhf", "H04"), "Region Nord": ("rhf", "H05")}
+# the population each NPR rate is per: the age group the service is for
+NPR_AGE = {"somatikk": "alle", "phv": "18+", "phbu": "0-17", "tsb": "18+"}
+
+# Population 1 January per kommune and age group (SSB 07459 via FHI csdata, 2024 borders).
+AGE_GROUPS = {"alle": ("alle",), "0-17": ("0-5", "6-17"), "80+": ("80-89", "90+")}
+POP_FILE = "ssb_befolkning_alder/befolkning_kommune_alder_utvalg.csv"
+
+
 # ---------------------------------------------------------------------------------- helpers
 
 def slug(name):
@@ -149,9 +244,9 @@ def read(snap, rel, **kw):
     return pd.read_csv(snap / rel, encoding="utf-8-sig", dtype=str, keep_default_na=False, **kw)
 
 
-def sum_by_area(df, kommuner, value_cols, levels=("helsefellesskap", "rhf", "land")):
+def sum_by_area(df, kommuner, value_cols, levels=("helsefellesskap", "rhf", NATIONAL)):
     """Sum kommune-level columns to helsefellesskap, RHF and land (one row per area and period)."""
-    geo = kommuner[["kommunenummer", "helsefellesskap", "hf", "rhf"]].assign(land="NO")
+    geo = kommuner[["kommunenummer", "helsefellesskap", "hf", "rhf"]].assign(**{NATIONAL: NATIONAL_CODE})
     df = df[[c for c in df.columns if c not in geo.columns or c == "kommunenummer"]]
     df = df.merge(geo, on="kommunenummer", how="left", validate="many_to_one")
     parts = []
@@ -195,7 +290,7 @@ def units(snap=SNAP):
     helsefellesskap and the 69 DPS areas (names as in SSB KLASS 632 and SKDE)."""
     foretak = read(snap, "ssb_klass_opptak/helseforetak.csv").set_index("hf_id")["helseregion"]
     areas = read(snap, "ssb_klass_opptak/opptaksomrader.csv")
-    rows = [("land", "NO", "Hele landet", "")]
+    rows = [(NATIONAL, NATIONAL_CODE, "Hele landet", "")]
     rows += [("rhf", code, name, code) for code, name in RHF.items()]
     for s, (name, orgnr, _, hf_name) in HF.items():
         rows.append(("hf", s, name, foretak[orgnr]))
@@ -229,7 +324,7 @@ def skde_helseatlas(snap=SNAP):
     def geo(row):
         kind, name = row["omradetype"], row["omrade"]
         if kind == "land":
-            return "land", "NO"
+            return NATIONAL, NATIONAL_CODE
         if kind == "rhf":
             return "rhf", SKDE_RHF[name]
         if kind == "dps":
@@ -260,9 +355,9 @@ def skde_helseatlas(snap=SNAP):
     return frame(rows)
 
 
-def ssb_hf_kapasitet(komm, snap=SNAP):
+def ssb_hf_kapasitet(komm, pop, snap=SNAP):
     """Beds, discharges, occupancy and årsverk per HF (SSB 13942/13953), summed to RHF and land,
-    and årsverk per 1 000 inhabitants of the catchment (population 1.1.2024)."""
+    and årsverk per 1 000 inhabitants of the catchment (population 1 January of the same year)."""
     cap = read(snap, "ssb_hf_kapasitet/hf_capacity_2024_2025.csv")
     by_name = {name + " HF": s for s, (name, _, _, _) in HF.items()}
     cap["hf"] = cap["helseforetak"].map(by_name)
@@ -279,35 +374,35 @@ def ssb_hf_kapasitet(komm, snap=SNAP):
                         f"{src}: {r['metric']} ({r['source_id']})"))
     summed = [m for m, (_, add) in SSB_HF_METRICS.items() if add]
     totals = {}
-    for level, key in (("rhf", "rhf"), ("land", None)):
+    for level, key in (("rhf", "rhf"), (NATIONAL, None)):
         g = cap[cap["metric"].isin(summed)]
-        g = g.assign(geo="NO") if key is None else g.assign(geo=g[key])
+        g = g.assign(geo=NATIONAL_CODE) if key is None else g.assign(geo=g[key])
         sums = g.groupby(["metric", "period", "geo"])["value"].sum()
         for (metric, period, code), v in sums.items():
             totals[(metric, period, level, code)] = v
             rows.append(obs(SSB_HF_METRICS[metric][0], period, level, code, v, "ssb_hf_kapasitet",
                             f"{src}: {metric}, sum over HF"))
-    # per 1 000 inhabitants of the catchment (kommune population 1.1.2024, main HF of each kommune)
-    pop = {("hf", k): v for k, v in komm.groupby("hf")["folketall_2024"].sum().items()
-           if k not in HF_SPLIT_CATCHMENT}
-    pop.update({("rhf", k): v for k, v in komm.groupby("rhf")["folketall_2024"].sum().items()})
-    pop[("land", "NO")] = komm["folketall_2024"].sum()
-    ref_pop = "kommuner_2024_befolkning_areal.csv: folketall_2024_01_01"
+    # per 1 000 inhabitants of the catchment (main HF of each kommune), with the population on
+    # 1 January of the same year; for årsverk totalt also per 1 000 inhabitants aged 80 and over
     for metric in [m for m in summed if m.startswith("arsverk_")]:
-        ind = SSB_HF_METRICS[metric][0] + "_per_1000"
-        for _, r in cap[cap["metric"] == metric].iterrows():
-            if ("hf", r["hf"]) in pop:
-                rows.append(obs(ind, r["period"], "hf", r["hf"],
-                                r["value"] / pop[("hf", r["hf"])] * 1000, "ssb_hf_kapasitet",
-                                f"{src}: {metric} / {ref_pop}"))
-        for (m, period, level, code), v in totals.items():
-            if m == metric:
-                rows.append(obs(ind, period, level, code, v / pop[(level, code)] * 1000,
-                                "ssb_hf_kapasitet", f"{src}: {metric}, sum over HF / {ref_pop}"))
+        groups = [("alle", "_per_1000")] + ([("80+", "_per_1000_80_pluss")]
+                                           if metric == "arsverk_totalt" else [])
+        for group, suffix in groups:
+            ind = SSB_HF_METRICS[metric][0] + suffix
+            points = [("hf", r["hf"], r["period"], r["value"], f"{src}: {metric}")
+                      for _, r in cap[cap["metric"] == metric].iterrows()]
+            points += [(level, code, period, v, f"{src}: {metric}, sum over HF")
+                       for (m, period, level, code), v in totals.items() if m == metric]
+            for level, code, period, v, ref in points:
+                denom = pop.get((level, code, int(period), group))
+                if denom is None:  # Oslo's split catchments: no population, so no rate
+                    continue
+                rows.append(obs(ind, period, level, code, v / denom * 1000, "ssb_hf_kapasitet",
+                                f"{ref} / {POP_REF.format(year=period, group=group)}"))
     return frame(rows)
 
 
-def ssb_kostra_11996(komm, snap=SNAP):
+def ssb_kostra_11996(komm, pop, snap=SNAP):
     """Legeårsverk in the kommunehelsetjeneste (FGK10) and in KAD (function 256) per kommune.
 
     Kommune values are kept for every year published. Aggregates, per-10 000 rates and the KAD
@@ -324,32 +419,33 @@ def ssb_kostra_11996(komm, snap=SNAP):
     # a year is complete when every kommune has both series
     both = df.dropna(subset=["fgk10", "256"]).groupby("period")["kommunenummer"].nunique()
     complete = sorted(p for p, n in both.items() if n == len(komm))
-    pop = komm.set_index("kommunenummer")["folketall_2024"]
     ind = {"fgk10": "legearsverk_kommune", "256": "legearsverk_kad"}
     ref = {k: f"{f}: legearsverk_{k}" for k, f in files.items()}
-    ref_pop = "kommuner_2024_befolkning_areal.csv: folketall_2024_01_01"
     rows = []
     for _, r in df.iterrows():
         for key in files:
             if pd.notna(r[key]):
                 rows.append(obs(ind[key], r["period"], "kommune", r["kommunenummer"], r[key],
                                 "ssb_kostra_11996", ref[key]))
-                if r["period"] in complete:
+                if r["period"] in complete:  # population 1 January of the same year
+                    denom = pop[("kommune", r["kommunenummer"], int(r["period"]), "alle")]
                     rows.append(obs(ind[key] + "_per_10000", r["period"], "kommune",
-                                    r["kommunenummer"], r[key] / pop[r["kommunenummer"]] * 10000,
-                                    "ssb_kostra_11996", f"{ref[key]} / {ref_pop}"))
+                                    r["kommunenummer"], r[key] / denom * 10000, "ssb_kostra_11996",
+                                    f"{ref[key]} / {POP_REF.format(year=r['period'], group='alle')}"))
         if pd.notna(r["256"]) and pd.notna(r["fgk10"]) and r["fgk10"] > 0:
             rows.append(obs("legearsverk_kad_andel", r["period"], "kommune", r["kommunenummer"],
                             r["256"] / r["fgk10"] * 100, "ssb_kostra_11996",
                             "legearsverk_256 / legearsverk_fgk10"))
-    full = df[df["period"].isin(complete)].assign(pop=lambda d: d["kommunenummer"].map(pop))
-    for _, a in sum_by_area(full, komm, ["fgk10", "256", "pop"]).iterrows():
+    full = df[df["period"].isin(complete)]
+    for _, a in sum_by_area(full, komm, ["fgk10", "256"]).iterrows():
+        denom = pop[(a["geo_level"], a["geo_code"], int(a["period"]), "alle")]
+        ref_pop = POP_REF.format(year=a["period"], group="alle") + ", sum over kommuner"
         for key in files:
             agg = f"{ref[key]}, sum over kommuner"
             rows.append(obs(ind[key], a["period"], a["geo_level"], a["geo_code"], a[key],
                             "ssb_kostra_11996", agg))
             rows.append(obs(ind[key] + "_per_10000", a["period"], a["geo_level"], a["geo_code"],
-                            a[key] / a["pop"] * 10000, "ssb_kostra_11996", f"{agg} / {ref_pop}"))
+                            a[key] / denom * 10000, "ssb_kostra_11996", f"{agg} / {ref_pop}"))
         rows.append(obs("legearsverk_kad_andel", a["period"], a["geo_level"], a["geo_code"],
                         a["256"] / a["fgk10"] * 100, "ssb_kostra_11996",
                         "sum legearsverk_256 / sum legearsverk_fgk10"))
@@ -365,7 +461,7 @@ def ssb_befolkning_2024(komm):
     pop = komm["folketall_2024"]
     d = komm.assign(period="2024", small=pop.where(pop < 5000, 0))
     for _, a in sum_by_area(d, komm, ["folketall_2024", "small"],
-                            levels=("helsefellesskap", "hf", "rhf", "land")).iterrows():
+                            levels=("helsefellesskap", "hf", "rhf", NATIONAL)).iterrows():
         if a["geo_level"] == "hf" and a["geo_code"] in HF_SPLIT_CATCHMENT:
             continue
         rows.append(obs("befolkning", 2024, a["geo_level"], a["geo_code"], a["folketall_2024"],
@@ -374,6 +470,169 @@ def ssb_befolkning_2024(komm):
             rows.append(obs("andel_befolkning_smaa_kommuner", 2024, a["geo_level"], a["geo_code"],
                             a["small"] / a["folketall_2024"] * 100, "ssb_befolkning_2024",
                             f"{ref}, kommuner < 5 000 / alle"))
+    return frame(rows)
+
+
+def population(komm, snap=SNAP):
+    """Population 1 January per area, year and age group: {(level, code, year, group): persons}.
+
+    Sums of kommuner (2024 borders) to helsefellesskap, HF catchment, RHF and land. HF areas that
+    share Oslo by bydel (HF_SPLIT_CATCHMENT) get no population, so no rate. Groups: ``alle``,
+    ``0-17``, ``80+`` and ``18+`` (= alle − 0-17). A rate for a year or area not in this table is
+    left out: the denominator is always the population of the rate's own year.
+    """
+    df = read(snap, POP_FILE)
+    df = df[df["kjonn"] == "total"].astype({"personer": int})
+    group_of = {a: g for g, ages in AGE_GROUPS.items() for a in ages}
+    df = df[df["aldersgruppe"].isin(group_of)].assign(group=df["aldersgruppe"].map(group_of))
+    wide = df.pivot_table(index=["kommunenummer", "aar"], columns="group", values="personer",
+                          aggfunc="sum").reset_index().rename(columns={"aar": "period"})
+    wide["18+"] = wide["alle"] - wide["0-17"]
+    groups = ["alle", "0-17", "18+", "80+"]
+    out = {}
+    for _, r in wide.iterrows():
+        for g in groups:
+            out[("kommune", r["kommunenummer"], int(r["period"]), g)] = int(r[g])
+    for _, a in sum_by_area(wide, komm, groups,
+                            levels=("helsefellesskap", "hf", "rhf", NATIONAL)).iterrows():
+        if a["geo_level"] == "hf" and a["geo_code"] in HF_SPLIT_CATCHMENT:
+            continue
+        for g in groups:
+            out[(a["geo_level"], a["geo_code"], int(a["period"]), g)] = int(a[g])
+    return out
+
+
+POP_REF = "befolkning_kommune_alder_utvalg.csv: personer 1.1.{year}, {group}"
+
+
+def ssb_befolkning_alder(komm, pop):
+    """People aged 80 and over and their share of the population per area and year: the
+    denominator of the eldre-bølge indicators."""
+    rows = []
+    years = sorted({k[2] for k in pop})
+    for (level, code, year, group), v in sorted(pop.items()):
+        if group != "80+" or level == "kommune":
+            continue
+        ref = POP_REF.format(year=year, group="80-89 + 90+") + (
+            "" if level == "kommune" else ", sum over kommuner")
+        rows.append(obs("befolkning_80_pluss", year, level, code, v, "ssb_befolkning_alder", ref))
+        total = pop[(level, code, year, "alle")]
+        rows.append(obs("andel_befolkning_80_pluss", year, level, code, v / total * 100,
+                        "ssb_befolkning_alder", f"{ref} / alle"))
+    assert years == list(range(2017, 2027)), years
+    return frame(rows)
+
+
+def _nki_number(text):
+    """'15,7%' -> 15.7; '"56,37"' -> 56.37; '1,0' -> 1.0 (the export's number formats)."""
+    return float(text.strip().rstrip("%").replace(",", "."))
+
+
+def nki(snap=SNAP):
+    """Helsedirektoratet's nasjonale kvalitetsindikatorer per HF and RHF, with a national value
+    where the export's own counts allow it (see NKI). Only the 19 HF with a catchment area plus
+    Lovisenberg, Diakonhjemmet and Sunnaas are kept at HF level; other private and ideelle
+    providers and the "Helse X Private" / "Alle private behandlingssteder" aggregates are left
+    out (the RHF rows already include them), and so is the RHF file's separate "Private" row."""
+    hf_of = {orgnr: s for s, (_, orgnr, _, _) in HF.items()}
+    values, rows = {}, []
+    for fil, level, codes in (("nki_hf.csv", "hf", hf_of), ("nki_rhf.csv", "rhf", NKI_RHF)):
+        t = read(snap, f"nki_kvalitetsindikatorer/{fil}")
+        t = t[t["LocationId"].isin(codes)]
+        for _, r in t.iterrows():
+            key = (r["QualityIndicatorID"], r["Måltall"], level, codes[r["LocationId"]],
+                   int(r["Tidsperiode"]))
+            if key in values:
+                raise ValueError(f"duplicate NKI row {key}")
+            values[key] = _nki_number(r["Verdi"])
+    for ind, qid, measure, rule in NKI:
+        ref = f"{{fil}}: {qid} «{measure}»"
+        found = [(k, v) for k, v in values.items() if k[0] == qid and k[1] == measure]
+        if not found:
+            raise ValueError(f"no NKI rows for {ind}")
+        for (_, _, level, code, year), v in found:
+            rows.append(obs(ind, year, level, code, v, "nki_kvalitetsindikatorer",
+                            ref.format(fil=f"nki_{level}.csv")))
+        if rule is None:
+            continue
+        for year in sorted({k[4] for k, _ in found}):
+            def rhf(m):
+                got = [values.get((qid, m, "rhf", c, year)) for c in sorted(NKI_RHF.values())]
+                return None if None in got else got
+            if rule[0] == "weighted":
+                means, weights = rhf(measure), rhf(rule[1])
+                value = (None if means is None or weights is None else
+                         sum(m * w for m, w in zip(means, weights)) / sum(weights))
+                how = f"vektet snitt av RHF, vekt «{rule[1]}»"
+            elif rule[0] == "ratio":
+                num, den = rhf(rule[1]), rhf(rule[2])
+                value = None if num is None or den is None else sum(num) / sum(den) * 100
+                how = f"sum «{rule[1]}» / sum «{rule[2]}» over RHF"
+            else:
+                got = rhf(measure)
+                value = None if got is None else sum(got)
+                how = "sum over RHF"
+            rows.append(obs(ind, year, NATIONAL, NATIONAL_CODE, value, "nki_kvalitetsindikatorer",
+                            f"nki_rhf.csv: {qid}, {how}" + ("" if value is not None else
+                                                            "; mangler for minst ett RHF"),
+                            status="" if value is not None else "missing"))
+    return frame(rows)
+
+
+def npr_nokkeltall(pop, snap=SNAP):
+    """NPR activity per year (``hele året``, all actors) per bostedsregion and land, as counts and
+    per 1 000 inhabitants of the age group the service is for, with the same year's population."""
+    rows = []
+    for key, fil in NPR_FILES.items():
+        t = read(snap, f"npr_nokkeltall/{fil}", sep=";")
+        t = t[(t["Periode"] == "hele året") & (t["Aktører"] == "Alle aktører") & (t["FLAGG"] == "")]
+        group = NPR_AGE[key]
+        for _, r in t.iterrows():
+            level, code = NPR_REGION[r["Bostedsregion"]]
+            year = int(r["År"])
+            for col, stem in NPR_COLUMNS.items():
+                if col not in t.columns:
+                    continue
+                ind = f"npr_{stem}_{key}"
+                ref = f"{fil}: {r['År']} hele året, Alle aktører, {r['Bostedsregion']}, {col}"
+                v = float(r[col])
+                rows.append(obs(ind, year, level, code, v, "npr_nokkeltall", ref))
+                denom = pop.get((level, code, year, group))
+                rows.append(obs(ind + "_per_1000", year, level, code,
+                                None if denom is None else v / denom * 1000, "npr_nokkeltall",
+                                f"{ref} / {POP_REF.format(year=year, group=group)}",
+                                status="" if denom is not None else "missing"))
+    return frame(rows)
+
+
+# SKDE Helseatlas hjarteinfarkt (2023): (indicator, file, use the yearly columns Rate.2018–2022?)
+# and the five-year average Snittrate, per 1 000 inhabitants 18+ of the HF area (SKDE's
+# population). In revask_oppdatert.json the yearly columns average 1.5 % above Snittrate (which
+# equals Snitt_revaskularisert / Snitt_innbyggarar), so they are not the same measure as the
+# average, and only the average is used.
+HJARTEINFARKT = [("hjerteinfarkt_innlagte_per_1000", "innlagtepasient230523.json", True),
+                 ("revaskularisering_per_1000", "revask_oppdatert.json", False)]
+
+
+def skde_helseatlas_somatikk(snap=SNAP):
+    """Patients admitted with acute myocardial infarction and revascularisations per HF area and
+    land, copied from the data block of each atlas file."""
+    import json
+
+    area = {a: s for s, (_, _, a, _) in HF.items() if a}
+    rows = []
+    for ind, fil, annual in HJARTEINFARKT:
+        doc = json.loads((snap / "skde_helseatlas_somatikk" / fil).read_text(encoding="utf-8"))
+        data = [b for b in doc["innhold"] if b.get("type") == "data"]
+        if len(data) != 1:
+            raise ValueError(f"{fil}: expected one data block")
+        for r in data[0]["data"]:
+            level, code = (NATIONAL, NATIONAL_CODE) if r["area"] == "Noreg" else ("hf", area[r["area"]])
+            years = range(2018, 2023) if annual else ()
+            for col, period in [(f"Rate.{y}", str(y)) for y in years] + [
+                    ("Snittrate", "2018-2022")]:
+                rows.append(obs(ind, period, level, code, r[col], "skde_helseatlas_somatikk",
+                                f"{fil}: {col}"))
     return frame(rows)
 
 
@@ -391,12 +650,17 @@ def helsefellesskap_proxy(komm):
 def build(snap=SNAP):
     """All derived tables, keyed by their path relative to data/."""
     komm = kommuner(snap)
+    pop = population(komm, snap)
     return {
         "geography/kommuner.csv": komm,
         "geography/units.csv": units(snap),
         "observations/skde_helseatlas.csv": skde_helseatlas(snap),
-        "observations/ssb_hf_kapasitet.csv": ssb_hf_kapasitet(komm, snap),
-        "observations/ssb_kostra_11996.csv": ssb_kostra_11996(komm, snap),
+        "observations/ssb_hf_kapasitet.csv": ssb_hf_kapasitet(komm, pop, snap),
+        "observations/ssb_kostra_11996.csv": ssb_kostra_11996(komm, pop, snap),
+        "observations/ssb_befolkning_alder.csv": ssb_befolkning_alder(komm, pop),
+        "observations/nki_kvalitetsindikatorer.csv": nki(snap),
+        "observations/npr_nokkeltall.csv": npr_nokkeltall(pop, snap),
+        "observations/skde_helseatlas_somatikk.csv": skde_helseatlas_somatikk(snap),
         "observations/ssb_befolkning_2024.csv": ssb_befolkning_2024(komm),
         "observations/helsefellesskap_proxy.csv": helsefellesskap_proxy(komm),
     }

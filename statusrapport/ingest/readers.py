@@ -34,6 +34,8 @@ The ``spec`` is the ``import:`` mapping of a source record::
                                    #   as a thousands separator when it is followed by exactly
                                    #   three digits ("1.234" = 1234), else as a decimal point
       separator: ";"               # csv: override the separator sniffed from the header
+      percent_sign: false          # csv/xlsx: true = a trailing "%" is dropped ("15,7%" is 15.7,
+                                   #   the value is already in percent; NKI exports)
       sheet: Data                  # xlsx: sheet name (default: the first sheet)
 
 Cells hold numbers ("12,5", "12 345,6", "12.5") or SSB symbols: ``.``, ``..`` and ``...``
@@ -67,6 +69,7 @@ SPEC_KEYS = {
     "format", "geo_level", "geo_dimension", "geo_code", "geo_map", "period_dimension",
     "period", "indicator_dimension", "indicator", "indicators", "filter", "provisional",
     "table", "value_column", "wide_periods", "skip_rows", "decimal", "separator", "sheet",
+    "percent_sign",
 }
 GEO_PATTERNS = {  # what a code must look like at each level (data/README.md)
     NATIONAL: (NATIONAL_CODE, NATIONAL_CODE),
@@ -593,7 +596,10 @@ def _table_records(path, spec, rows, prefix, problems, truncate_check):
         codes = {part: _text(cells[where[cols[part]]]) if cols[part] else None
                  for part in cols}
         for column, period in value_cols:
-            parsed = parse_number(cells[where[column]], decimal)
+            cell = cells[where[column]]
+            if spec.get("percent_sign") and isinstance(cell, str) and cell.strip().endswith("%"):
+                cell = cell.strip()[:-1]
+            parsed = parse_number(cell, decimal)
             if parsed is None:
                 problems.append(Problem(path, _number_help(decimal), row=number, column=column,
                                         value=cells[where[column]]))
