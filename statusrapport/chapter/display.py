@@ -32,9 +32,14 @@ def markdown(text):
 
 def figure(fig):
     """A :class:`statusrapport.figures.Figure` with its caption, alt text, source and data."""
-    png = base64.b64encode(fig.png()).decode("ascii")
+    wide, narrow = fig.pngs()
+    png = base64.b64encode(wide).decode("ascii")
     meta = {"kind": "figure", "id": fig.id, "caption": fig.caption, "alt": fig.alt,
-            "source": fig.source, "unit": fig.unit, "data": fig.table()}
+            "source": fig.source, "unit": fig.unit, "data": fig.table(), "figure_kind": fig.kind}
+    if fig.values:
+        meta["values"] = fig.values
+    if narrow:
+        meta["png_narrow"] = base64.b64encode(narrow).decode("ascii")
     _emit({"image/png": png, "text/plain": f"Figur: {fig.caption}"}, meta)
 
 

@@ -1,6 +1,8 @@
 """The numbers behind every figure and table, as CSV files and one Excel workbook."""
 
+import base64
 import csv
+import io
 
 from openpyxl import Workbook
 
@@ -20,6 +22,21 @@ def file_name(block):
     return block["label"].replace(" ", "_").replace(".", "_").lower() + ".csv"
 
 
+def csv_text(block):
+    """The CSV file of a block as text, the same bytes as the file written beside the report."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf)
+    writer.writerow(block["data"]["columns"])
+    writer.writerows(block["data"]["rows"])
+    return buf.getvalue()
+
+
+def data_uri(block):
+    """The CSV as a data: link, so the numbers travel with a single HTML file."""
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(
+        csv_text(block).encode("utf-8")).decode("ascii")
+
+
 def write(blocks, out_dir):
     """One CSV per block in ``out_dir/data/`` and ``tabeller.xlsx`` with one sheet per block."""
     data_dir = out_dir / "data"
@@ -28,9 +45,7 @@ def write(blocks, out_dir):
     book.remove(book.active)
     for block in blocks:
         with open(data_dir / file_name(block), "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(block["data"]["columns"])
-            writer.writerows(block["data"]["rows"])
+            fh.write(csv_text(block))
         sheet = book.create_sheet(block["label"][:31])
         for row in _sheet_rows(block):
             sheet.append(row)
