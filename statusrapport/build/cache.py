@@ -18,15 +18,16 @@ import nbformat
 from statusrapport import __version__
 from statusrapport.data.sources import sha256
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole package, all subpackages
 
 
 def environment_hash(root):
     """Locked environment and package code: a change here invalidates every chapter."""
     h = hashlib.sha256(f"{sys.version}|{__version__}".encode())
-    for path in [Path(root) / "requirements.txt", *sorted(PACKAGE_DIR.glob("*.py"))]:
+    for path in [Path(root) / "requirements.txt", *sorted(PACKAGE_DIR.rglob("*.py"))]:
         if path.exists():
-            h.update(path.name.encode() + sha256(path).encode())
+            name = path.relative_to(PACKAGE_DIR).as_posix() if path.is_relative_to(PACKAGE_DIR) else path.name
+            h.update(name.encode() + sha256(path).encode())
     return h.hexdigest()
 
 

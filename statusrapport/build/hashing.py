@@ -11,7 +11,7 @@ from pathlib import Path
 from statusrapport import __version__
 
 TREES = ("data", "notebooks", "params", "report_templates")
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # the whole package, all subpackages
 
 
 def git_commit(root):
@@ -35,8 +35,8 @@ def input_files(root):
             if path.is_file() and ".ipynb_checkpoints" not in path.parts:
                 yield path.relative_to(root).as_posix(), path
     yield "requirements.txt", root / "requirements.txt"
-    for path in sorted(PACKAGE.glob("*.py")):
-        yield f"statusrapport/{path.name}", path
+    for path in sorted(PACKAGE.rglob("*.py")):
+        yield f"statusrapport/{path.relative_to(PACKAGE).as_posix()}", path
 
 
 def inputs_digest(root):

@@ -21,7 +21,7 @@ MARKERS = ["o", "s", "^", "D", "X", "v", "P"]
 # Grouped bars: the series differ by pattern too, not by colour alone (WCAG 1.4.1).
 SERIES_HATCHES = [None, "...", "xxx", "---", "|||", "+++", "ooo"]
 MUTED = "#6F8FA8"  # plain bars; 3.4:1 against white (was #9DB4C8, 2.1:1)
-WIDTH, HEIGHT, DPI = 7.2, 3.8, 150
+WIDTH, HEIGHT, DPI = 7.2, 3.5, 150
 NARROW_WIDTH = 3.9  # inches: the picture for phones (390 px screens show it at about 0.6x)
 
 plt.rcParams.update({
