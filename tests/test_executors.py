@@ -102,7 +102,7 @@ def test_one_chapter_builds_through_a_dask_cluster(cluster, tmp_path, monkeypatc
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [(c["name"], c["status"]) for c in manifest["chapters"]] == [("akuttmedisin", "done")]
     assert any(r.startswith("data/") for r in manifest["chapters"][0]["reads"])  # read log came back
-    assert (out / "statusrapport.html").exists() and not (out / "statusrapport.render.pdf").exists()
+    assert (out / "statusrapport.html").exists() and not (out / "statusrapport.pdf").exists()
     assert "Akuttmedisin" in (out / "statusrapport.html").read_text(encoding="utf-8")
     # ... and the chapter really ran as a task on the cluster, not in a local process pool.
     assert cluster.scheduler.task_prefixes["execute"].state_counts["memory"] >= 1

@@ -84,7 +84,7 @@ def test_report_shows_the_imported_value_in_text_and_tables(rehearsed):
     project, _ = rehearsed
     html = (project / "output" / "2027" / "statusrapport.html").read_text(encoding="utf-8")
     assert "var 41,3\u00a0dager i 2026" in html
-    assert (project / "output" / "2027" / "statusrapport.render.pdf").exists()
+    assert (project / "output" / "2027" / "statusrapport.pdf").exists()
 
 
 def test_changes_section_names_the_new_value(rehearsed):
