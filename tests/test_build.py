@@ -178,7 +178,7 @@ def test_each_chapter_also_as_its_own_page(built):
 
 
 def _figures(html):
-    return re.findall(r'<figure id="(fig-[\d-]+)" class="figure figure-(\w+)">(.*?)</figure>', html,
+    return re.findall(r'<figure id="(fig-[\d-]+)" class="figure figure-(\w+)(?: figure-tall)?">(.*?)</figure>', html,
                       re.S)
 
 

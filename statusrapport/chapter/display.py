@@ -32,10 +32,12 @@ def markdown(text):
 
 def figure(fig):
     """A :class:`statusrapport.figures.Figure` with its caption, alt text, source and data."""
+    tall = fig.kind == "chart" and fig.mpl.get_size_inches()[1] > 5  # many bars: more room in print
     wide, narrow = fig.pngs()
     png = base64.b64encode(wide).decode("ascii")
     meta = {"kind": "figure", "id": fig.id, "caption": fig.caption, "alt": fig.alt,
-            "source": fig.source, "unit": fig.unit, "data": fig.table(), "figure_kind": fig.kind}
+            "source": fig.source, "unit": fig.unit, "data": fig.table(), "figure_kind": fig.kind,
+            "tall": bool(tall)}
     if fig.values:
         meta["values"] = fig.values
     if narrow:
