@@ -9,6 +9,7 @@ install``); the module is skipped when /usr/bin/chromium is missing.
 import collections
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -27,7 +28,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10 reflow: 320 CSS px
 PHONE = {"width": 390, "height": 844}  # a common phone
-SCREENSHOTS = Path("/tmp/statusrapport-skjermbilder")
+SCREENSHOTS = Path(tempfile.gettempdir()) / "statusrapport-skjermbilder"
 
 
 # --------------------------------------------------------------------------- browser fixtures
