@@ -9,6 +9,7 @@ install``); the module is skipped when /usr/bin/chromium is missing.
 import collections
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -27,6 +28,8 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-component-update", "--no-first-run", "--disable-sync"]
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10 reflow: 320 CSS px
+PHONE = {"width": 390, "height": 844}  # a common phone
+SCREENSHOTS = Path(tempfile.gettempdir()) / "statusrapport-skjermbilder"
 
 
 # --------------------------------------------------------------------------- browser fixtures
@@ -42,8 +45,9 @@ def browser():
 class Session:
     """One page with everything the browser reported while loading it."""
 
-    def __init__(self, browser, html, viewport):
-        self.context = browser.new_context(viewport=viewport, bypass_csp=True, locale="nb-NO")
+    def __init__(self, browser, html, viewport, bypass_csp=True):
+        self.context = browser.new_context(viewport=viewport, bypass_csp=bypass_csp, locale="nb-NO",
+                                           accept_downloads=True)
         self.page = self.context.new_page()
         self.console, self.page_errors, self.requests, self.failed = [], [], [], []
         self.page.on("console", lambda m: self.console.append((m.type, m.text)))
@@ -82,6 +86,19 @@ def narrow(browser, html_path):
     s.close()
 
 
+@pytest.fixture(scope="module")
+def phone(browser, html_path):
+    s = Session(browser, html_path, PHONE)
+    yield s
+    s.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def wide_and_phone(request):
+    """The report at 1280 px and at 390 px."""
+    return request.getfixturevalue("session" if request.param == "desktop" else "phone")
+
+
 # --------------------------------------------------------------------------- loading
 
 def test_no_console_errors(session):
@@ -107,12 +124,55 @@ def test_every_image_decodes(session):
     assert all(i["alt"].strip() for i in images)
 
 
-def test_data_links_point_at_published_csv(session, html_path):
-    hrefs = session.page.eval_on_selector_all("a.data-link", "els => els.map(a => a.href)")
-    assert hrefs
-    missing = [h for h in hrefs if not Path(unquote(urlparse(h).path)).is_file()]
-    assert missing == []
-    assert all(Path(unquote(urlparse(h).path)).parent == html_path.parent / "data" for h in hrefs)
+def test_data_links_embed_the_published_csv(session, html_path):
+    """"Tallene bak figuren" is a data: link holding the CSV itself (so it works from the HTML
+    file alone), and a second link points at the same file in data/ beside the report."""
+    import base64
+
+    links = session.page.eval_on_selector_all(
+        "a.data-link", "els => els.map(a => ({href: a.getAttribute('href'), "
+        "name: a.getAttribute('download'), file: a.parentElement.querySelector('a.data-file')"
+        ".getAttribute('href')}))")
+    assert len(links) >= 30
+    for link in links:
+        head, _, payload = link["href"].partition(",")
+        assert head == "data:text/csv;charset=utf-8;base64", head
+        assert link["file"] == f"data/{link['name']}"
+        published = html_path.parent / "data" / link["name"]
+        assert published.is_file(), published
+        assert base64.b64decode(payload) == published.read_bytes()
+
+
+def test_single_html_file_alone_opens_every_data_link(browser, html_path, tmp_path):
+    """The HTML copied alone into an empty folder: every "Tallene bak ..." link still gives
+    the numbers (Chromium downloads the embedded CSV), with the report's own CSP in force,
+    opened from the keyboard."""
+    import shutil
+
+    alone = tmp_path / "alene"
+    alone.mkdir()
+    shutil.copy(html_path, alone / "statusrapport.html")
+    assert [p.name for p in alone.iterdir()] == ["statusrapport.html"]
+    s = Session(browser, alone / "statusrapport.html", DESKTOP, bypass_csp=False)
+    try:
+        links = s.page.locator("a.data-link")
+        n = links.count()
+        assert n >= 30
+        for i in range(n):
+            link = links.nth(i)
+            name = link.get_attribute("download")
+            with s.page.expect_download(timeout=10_000) as info:
+                link.focus()  # by keyboard: a link that wraps onto two lines has no middle to click
+                s.page.keyboard.press("Enter")
+            download = info.value
+            s.page.wait_for_timeout(150)  # Chromium drops a download started while one is saved
+            assert download.suggested_filename == name
+            text = Path(download.path()).read_text(encoding="utf-8")
+            header = (html_path.parent / "data" / name).read_text(encoding="utf-8").splitlines()[0]
+            assert text.splitlines()[0] == header and len(text.splitlines()) >= 2, name
+        assert s.failed == [], s.failed
+    finally:
+        s.close()
 
 
 # --------------------------------------------------------------------------- contents
@@ -146,13 +206,126 @@ def test_clicking_contents_links_scrolls_to_the_heading(session):
     try:
         for href in picks:
             page.evaluate("() => window.scrollTo(0, 0)")
-            page.click(f'nav.toc a[href="{href}"]')
+            link = page.locator(f'nav.toc a[href="{href}"]')
+            if not link.is_visible():  # the contents column shows the sections of one chapter
+                chapter = page.evaluate(
+                    "h => document.querySelector(`nav.toc a[href='${h}']`).closest('li.toc-l1')"
+                    ".querySelector('a').getAttribute('href')", href)
+                page.click(f'nav.toc a[href="{chapter}"]')
+                link.wait_for(state="visible", timeout=5000)
+            link.click()
             page.wait_for_function("h => location.hash === h", arg=href, timeout=5000)
             assert page.evaluate("() => location.hash") == href
             assert _in_viewport(page, href[1:]), f"{href} er ikke synlig etter klikk"
     finally:
         page.evaluate("() => { history.replaceState(null, '', location.pathname);"
                       " window.scrollTo(0, 0); }")
+
+
+def _section_ids(page):
+    return page.eval_on_selector_all("main h1[id], main h2[id]", "els => els.map(h => h.id)")
+
+
+def test_contents_reachable_from_any_section(wide_and_phone):
+    """From every chapter and section: on a wide screen the contents column stays in view and
+    marks the section (CSS scroll markers); on a phone a "Til innholdet" link is always in view
+    and leads back to the contents."""
+    page = wide_and_phone.page
+    width = page.viewport_size["width"]
+    ids = _section_ids(page)
+    assert len(ids) >= 40
+    try:
+        for sec in ids[::3] + [ids[-1]]:
+            page.evaluate("id => { location.hash = id; }", sec)
+            page.wait_for_timeout(50)
+            if width >= 1000:
+                box = page.evaluate(
+                    "() => { const r = document.querySelector('nav.toc').getBoundingClientRect();"
+                    " return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; }")
+                assert box["top"] <= 1 and box["bottom"] > 200 and box["right"] <= width, (sec, box)
+                current = page.evaluate(
+                    "() => Array.from(document.querySelectorAll('nav.toc a'))"
+                    ".filter(a => a.matches(':target-current')).map(a => a.getAttribute('href'))")
+                assert current == [f"#{sec}"], (sec, current)
+            else:
+                link = page.locator("a.to-toc")
+                assert link.is_visible() and link.get_attribute("href") == "#innhold"
+                box = link.bounding_box()
+                assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+        if width < 1000:
+            page.locator("a.to-toc").click()
+            page.wait_for_function("() => location.hash === '#innhold'")
+            assert _in_viewport(page, "innhold")
+    finally:
+        page.evaluate("() => { history.replaceState(null, '', location.pathname);"
+                      " window.scrollTo(0, 0); }")
+
+
+def test_no_horizontal_overflow_of_the_page(wide_and_phone):
+    page = wide_and_phone.page
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1
+    # headings wrap at word or syllable boundaries (soft hyphens), never past the edge
+    wide = page.evaluate(
+        "() => Array.from(document.querySelectorAll('h1, h2, h3'))"
+        ".filter(h => h.scrollWidth > h.clientWidth + 1).map(h => h.textContent.slice(0, 60))")
+    assert wide == []
+
+
+def test_first_column_of_every_table_stays_visible(wide_and_phone):
+    """Every table, scrolled fully to the right inside its box: the first column (the row
+    names) is still inside the box and on screen."""
+    page = wide_and_phone.page
+    width = page.viewport_size["width"]
+    hidden = page.evaluate(
+        """w => Array.from(document.querySelectorAll('.table-scroll')).map(box => {
+             box.scrollLeft = box.scrollWidth;
+             const b = box.getBoundingClientRect();
+             const cells = Array.from(box.querySelectorAll('tr > :first-child'));
+             const bad = cells.filter(c => { const r = c.getBoundingClientRect();
+               return r.width < 20 || r.left < b.left - 1 || r.right > b.right + 1 ||
+                      r.left < -1 || r.right > w + 1; });
+             const res = {id: box.parentElement.id, bad: bad.length, cells: cells.length,
+                          scrolls: box.scrollWidth > box.clientWidth + 1};
+             box.scrollLeft = 0;
+             return res; })""", width)
+    assert len(hidden) >= 20
+    assert [h for h in hidden if h["bad"] or not h["cells"]] == []
+    if width < 500:  # on a phone some tables do scroll, and say so
+        assert any(h["scrolls"] for h in hidden)
+        assert page.locator(".scroll-hint").first.is_visible()
+
+
+def test_charts_have_a_phone_rendering(phone):
+    """On a 390 px screen the browser picks the narrow picture of each chart, drawn at phone
+    width, so its labels are about twice the size of the wide picture scaled down."""
+    info = phone.page.evaluate(
+        "() => Array.from(document.querySelectorAll('figure.figure-chart img, figure.figure-map img'))"
+        ".map(i => ({src: i.currentSrc.slice(0, 80), w: i.naturalWidth, shown: i.clientWidth,"
+        " narrow: i.parentElement.querySelector('source') ? "
+        "i.parentElement.querySelector('source').srcset.slice(0, 80) : null}))")
+    assert len(info) >= 20
+    for i in info:
+        assert i["narrow"] and i["src"] == i["narrow"], i
+        assert i["w"] <= 600 and i["shown"] <= 390
+
+
+def test_chapter_pages_link_to_each_other_and_the_report(browser, html_path):
+    pages = sorted(html_path.parent.glob("kapittel-*.html"), key=lambda p: int(p.name.split("-")[1]))
+    assert len(pages) == 7
+    for n, path in enumerate(pages):
+        s = Session(browser, path, PHONE)
+        try:
+            hrefs = s.page.eval_on_selector_all(
+                "nav.pager-top a", "els => els.map(a => [a.getAttribute('rel'), a.getAttribute('href')])")
+        finally:
+            s.close()
+        want = ([["prev", pages[n - 1].name]] if n else []) + [[None, "statusrapport.html"]] + \
+            ([["next", pages[n + 1].name]] if n + 1 < len(pages) else [])
+        assert hrefs == want, (path.name, hrefs)
+        for _, href in hrefs:
+            assert (html_path.parent / href).is_file()
 
 
 # --------------------------------------------------------------------------- screenshots
@@ -186,6 +359,28 @@ def test_screenshots(session, html_path, capsys):
         print(f"\nskjermbilder: {cover}, {chapter}")
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_screenshots_of_sections_at_1280_and_390(browser, html_path, viewport, capsys):
+    """The viewport as a reader sees it at a chapter, a map, a wide table and a helsefellesskap
+    page, at 1280 px and 390 px; saved in /tmp for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    s = Session(browser, html_path, viewport)
+    saved = []
+    try:
+        for name, target in (("kapittel", "sec-3"), ("kart", "fig-3-2"), ("tabell", "tab-2-1"),
+                             ("helsefellesskap", "sec-7-3")):
+            s.page.evaluate("id => { location.hash = id; }", target)
+            s.page.wait_for_timeout(100)
+            path = SCREENSHOTS / f"{name}-{viewport['width']}.png"
+            s.page.screenshot(path=str(path))
+            assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            saved.append(path.name)
+    finally:
+        s.close()
+    with capsys.disabled():
+        print(f"\nskjermbilder i {SCREENSHOTS}: {', '.join(saved)}")
+
+
 # --------------------------------------------------------------------------- accessibility
 
 def _summarise(label, result):
@@ -206,13 +401,14 @@ def _summarise(label, result):
 
 
 @pytest.mark.build  # the fixture is chosen at run time, so conftest cannot see the build
-@pytest.mark.parametrize("which", ["desktop", "narrow"])
+@pytest.mark.parametrize("which", ["desktop", "phone", "narrow"])
 def test_axe_wcag21_aa(which, request, capsys):
-    s = request.getfixturevalue("session" if which == "desktop" else "narrow")
+    s = request.getfixturevalue(which if which != "desktop" else "session")
     assert AXE.is_file(), f"{AXE} mangler (se tests/vendor/axe/README.md)"
     result = s.axe()
     with capsys.disabled():  # the summary shows in the test output even without -s
         serious = _summarise(f"{which} {s.page.viewport_size['width']} px", result)
+    assert result["violations"] == [], [v["id"] for v in result["violations"]]
     assert serious == [], "\n".join(
         f"{v['impact']} {v['id']}: {v['help']} – {[n['target'] for n in v['nodes'][:5]]}"
         for v in serious)
@@ -346,3 +542,28 @@ def test_pdf_bookmarks_for_every_chapter_and_section(pdf, session):
         if h["level"] == 2:
             chapter = next(c for c in reversed(headings[:headings.index(h)]) if c["level"] == 1)
             assert depth[h["text"]] == depth[chapter["text"]] + 1, h["text"]
+
+
+def _page_texts(path):
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")
+
+
+def test_continued_tables_say_forts_with_repeated_header(pdf):
+    """A table that runs onto the next page has "Tabell N.k (forts.)" at the top of that page
+    and its column headings again; a page where no table continues has no "(forts.)"."""
+    pages = _page_texts(pdf)
+    marked = [(n, m.group(1)) for n, text in enumerate(pages)
+              for m in re.finditer(r"(Tabell \d+\.\d+) \(forts\.\)", text)]
+    assert len(marked) >= 3, "ingen tabell fortsetter på neste side?"
+    for n, label in marked:
+        # the table started on an earlier page: its caption stands there
+        assert any(f"{label} " in p and "(forts.)" not in p.split(label)[1][:10]
+                   for p in pages[max(0, n - 6):n]), (n + 1, label)
+        # the header row is repeated: the first heading text of that table shows again
+        assert re.search(r"\bIndikator|\bTiltak|\bNr\.|\bOmråde", pages[n]), (n + 1, label)
+    # and the label sits in the top lines of the page, above the table
+    for n, label in marked:
+        head = "\n".join(pages[n].splitlines()[:4])
+        assert label in head, (n + 1, head)

@@ -89,7 +89,8 @@ def test_figures_numbered_per_chapter_with_caption_and_alt(outline):
 def test_tables_numbered(outline):
     tabs = [c for c in outline.captions if c.startswith("Tabell")]
     assert tabs and all(re.match(r"Tabell \d+\.\d+ \S", c) for c in tabs)
-    assert len(outline.tables) == len(tabs)
+    # the values listed beside a map belong to its figure, not a numbered table
+    assert len([t for t in outline.tables if "map-values" not in t.get("class", "")]) == len(tabs)
 
 
 def test_contents_links_resolve(outline):
@@ -137,9 +138,10 @@ def test_second_build_gives_identical_html(built, tmp_path):
     shutil.copytree(source, project, symlinks=True)
     out = project / "output" / "2026"
     before = (out / "statusrapport.html").read_bytes()
-    result = run_build(project, "--force", "--format", "html")
+    # into another folder, so the published report (with its PDF) stays for the other tests
+    result = run_build(project, "--force", "--format", "html", "--output", str(project / "again"))
     assert result.returncode == 0, result.stderr
-    assert (out / "statusrapport.html").read_bytes() == before
+    assert (project / "again" / "2026" / "statusrapport.html").read_bytes() == before
 
 
 def test_single_chapter_build_keeps_numbering(project):
@@ -176,3 +178,59 @@ def test_each_chapter_also_as_its_own_page(built):
     assert pages[:2] == ["kapittel-1-sammendrag.html", "kapittel-2-samhandling.html"] and len(pages) == 7
     page = (out / "kapittel-3-psykisk_helse.html").read_text(encoding="utf-8")
     assert "Figur 3.1" in page and "Figur 2.1" not in page
+
+
+def _figures(html):
+    return re.findall(r'<figure id="(fig-[\d-]+)" class="figure figure-(\w+)(?: figure-tall)?">(.*?)</figure>', html,
+                      re.S)
+
+
+def test_maps_in_the_national_edition(built):
+    """At least six choropleths, in every chapter with area data, each with number, caption,
+    alt text, values beside it, a source line crediting the boundaries, and its data in
+    tabeller.xlsx."""
+    from openpyxl import load_workbook
+
+    _, out, _ = built
+    html = (out / "statusrapport.html").read_text(encoding="utf-8")
+    maps = [(a, body) for a, kind, body in _figures(html) if kind == "map"]
+    assert len(maps) >= 6
+    assert {a.split("-")[1] for a, _ in maps} >= {"2", "3", "4", "5"}  # chapters with area data
+    sheets = load_workbook(out / "tabeller.xlsx", read_only=True)
+    for anchor, body in maps:
+        label = "Figur " + anchor[4:].replace("-", ".")
+        assert f'<span class="label">{label}</span>' in body
+        assert re.search(r'alt="Kart over Norge med \d+ [^"]{60,}"', body), anchor
+        assert 'class="map-values"' in body
+        assert "Kartgrunnlag: " in body and ("© Kartverket" in body or "SKDE Helseatlas" in body)
+        assert "(CC BY 4.0)" in body or "kildehenvisning kreves" in body
+        rows = list(sheets[label].iter_rows(values_only=True))
+        assert rows[4][:3] == ("kode", "område", "verdi") and len(rows) >= 5 + 19, label
+
+
+def test_locator_map_on_every_helsefellesskap_page(built):
+    _, out, _ = built
+    html = (out / "statusrapport.html").read_text(encoding="utf-8")
+    appendix = html.split('class="chapter chapter-vedlegg_helsefellesskap"', 1)[1]
+    pages = re.split(r'<h2 id="sec-7-\d+">', appendix)[1:]
+    assert len(pages) == 19
+    for page in pages:
+        name = re.sub(r"<[^>]+>|\u00ad", "", page.split("</h2>", 1)[0]).split(" ", 1)[1]
+        figs = _figures(page)
+        assert figs and figs[0][1] == "locator", name
+        assert f"{name} i kartet" in figs[0][2]
+        assert "Norgeskart med de 19 helsefellesskapene" in figs[0][2] and "© Kartverket" in figs[0][2]
+
+
+def test_chapter_pages_have_previous_next_and_full_report_links(built):
+    _, out, _ = built
+    first = (out / "kapittel-1-sammendrag.html").read_text(encoding="utf-8")
+    middle = (out / "kapittel-3-psykisk_helse.html").read_text(encoding="utf-8")
+    last = (out / "kapittel-7-vedlegg_helsefellesskap.html").read_text(encoding="utf-8")
+    assert 'rel="prev"' not in first and 'href="kapittel-2-samhandling.html" rel="next"' in first
+    assert 'href="kapittel-2-samhandling.html" rel="prev"' in middle
+    assert 'href="kapittel-4-akuttmedisin.html" rel="next"' in middle
+    assert 'rel="next"' not in last and all('href="statusrapport.html"' in p
+                                            for p in (first, middle, last))
+    full = (out / "statusrapport.html").read_text(encoding="utf-8")
+    assert 'class="pager' not in full

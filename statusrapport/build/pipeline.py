@@ -194,9 +194,15 @@ def _render(job):
     book = stitch.combine(runs, meta)
     html_text, info = stitch.render_html(book, root / "report_templates")
     (staging / "statusrapport.html").write_text(html_text, encoding="utf-8")
-    for run in runs:  # each chapter also as its own page, for sharing
-        page, _ = stitch.render_html(stitch.combine([run], meta), root / "report_templates")
-        (staging / f"kapittel-{run.number}-{run.chapter}.html").write_text(page, encoding="utf-8")
+    titles = {h.number: h.text for h in info["toc"] if h.level == 1}
+    pages = [{"href": f"kapittel-{r.number}-{r.chapter}.html", "number": str(r.number),
+              "title": titles.get(str(r.number), r.chapter)} for r in runs]
+    for i, run in enumerate(runs):  # each chapter also as its own page, for sharing
+        pager = {"full": "statusrapport.html", "prev": pages[i - 1] if i else None,
+                 "next": pages[i + 1] if i + 1 < len(pages) else None}
+        page, _ = stitch.render_html(stitch.combine([run], dict(meta, pager=pager)),
+                                     root / "report_templates")
+        (staging / pages[i]["href"]).write_text(page, encoding="utf-8")
     downloads.write(sorted(info["figures"] + info["tables"], key=lambda b: b.order), staging)
     if "pdf" in job.formats:
         pdf.write(html_text, staging / "statusrapport.pdf",

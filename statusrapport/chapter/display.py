@@ -31,9 +31,12 @@ def markdown(text):
 
 def figure(fig):
     """A :class:`statusrapport.chapter.figures.Figure` with its caption, alt text, source and data."""
-    png = base64.b64encode(fig.png()).decode("ascii")
-    _emit({"image/png": png, "text/plain": f"Figur: {fig.caption}"},
-          blocks.FigureOutput(fig.id, fig.caption, fig.alt, fig.source, fig.unit, fig.table()))
+    tall = fig.kind == "chart" and fig.mpl.get_size_inches()[1] > 5  # many bars: more room in print
+    wide, narrow = fig.pngs()
+    _emit({"image/png": base64.b64encode(wide).decode("ascii"), "text/plain": f"Figur: {fig.caption}"},
+          blocks.FigureOutput(fig.id, fig.caption, fig.alt, fig.source, fig.unit, fig.table(),
+                              figure_kind=fig.kind, tall=bool(tall), values=fig.values or None,
+                              png_narrow=base64.b64encode(narrow).decode("ascii") if narrow else None))
 
 
 def table(tab):

@@ -22,7 +22,8 @@ MARKERS = ["o", "s", "^", "D", "X", "v", "P"]
 # Grouped bars: the series differ by pattern too, not by colour alone (WCAG 1.4.1).
 SERIES_HATCHES = [None, "...", "xxx", "---", "|||", "+++", "ooo"]
 MUTED = "#6F8FA8"  # plain bars; 3.4:1 against white (was #9DB4C8, 2.1:1)
-WIDTH, HEIGHT, DPI = 7.2, 3.8, 150
+WIDTH, HEIGHT, DPI = 7.2, 3.5, 150
+NARROW_WIDTH = 3.9  # inches: the picture for phones (390 px screens show it at about 0.6x)
 
 plt.rcParams.update({
     "font.family": "DejaVu Sans", "font.size": 9.5, "axes.titlesize": 10,
@@ -44,16 +45,39 @@ class Figure:
     unit: str
     data: object  # pandas.DataFrame behind the chart
     mpl: object
+    values: dict = None  # formatted values shown beside the picture (maps): columns, rows
+    kind: str = "chart"  # "chart", "map" or "locator"
 
-    def png(self):
+    def _bytes(self):
         buf = io.BytesIO()
         self.mpl.savefig(buf, format="png", dpi=DPI, facecolor="white")
-        plt.close(self.mpl)
         # RGB without alpha (one image per figure in the PDF) and no metadata chunks, so the
         # same input always gives the same bytes.
         out = io.BytesIO()
         Image.open(buf).convert("RGB").save(out, format="png", optimize=True)
         return out.getvalue()
+
+    def png(self):
+        data = self._bytes()
+        plt.close(self.mpl)
+        return data
+
+    def pngs(self):
+        """(wide, narrow): the picture for wide screens and print, and one drawn again at
+        phone width, where the same text stays about 10 px high instead of 5 px. Locator maps
+        are small already and have no narrow version (None)."""
+        wide = self._bytes()
+        narrow = None
+        if self.kind != "locator":
+            w, h = self.mpl.get_size_inches()
+            if self.kind == "map":
+                self.mpl.set_size_inches(NARROW_WIDTH, h * NARROW_WIDTH / w)
+            else:
+                self.mpl.set_size_inches(NARROW_WIDTH, max(h * 1.15, 3.2))
+                self.mpl.tight_layout()
+            narrow = self._bytes()
+        plt.close(self.mpl)
+        return wide, narrow
 
     def table(self):
         frame = self.data.astype(object).where(self.data.notna(), None)
@@ -145,7 +169,7 @@ def bars(data, *, id, caption, source, unit, decimals=0, highlight=(), reference
     grouped = "series" in data.columns
     series_names = list(dict.fromkeys(data["series"])) if grouped else [None]
     order = (data.groupby("label", sort=False)["value"].max().sort_values().index.tolist())
-    height = max(2.4, 0.28 * len(order) * (1 + 0.45 * (len(series_names) - 1)) + 1.0)
+    height = max(2.4, 0.25 * len(order) * (1 + 0.45 * (len(series_names) - 1)) + 1.0)
     fig, ax = plt.subplots(figsize=(WIDTH, min(height, 9.5)))
     bar_h = 0.8 / len(series_names)
     vmax = data["value"].max()

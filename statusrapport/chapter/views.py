@@ -104,6 +104,60 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None, 
                         highlight=highlight, reference=reference, target=ds.target(id))
 
 
+def map(ds, id, level="hf", period=None, caption=None):  # noqa: A001 - reads as views.map
+    """Choropleth of the latest period (or ``period``) per HF area, DPS area or helsefellesskap,
+    with the values listed beside it; the region's own areas outlined."""
+    from statusrapport.chapter import maps
+
+    ind = ds.indicator(id)
+    obs = ds.observations(id, level)
+    if obs["value"].notna().sum() == 0:
+        return Missing(f"{ind.title} for {LEVEL_NAMES[level]}: ikke tilgjengelig for perioden til "
+                       f"og med {ds.edition.data_year}.")
+    period = period or obs.dropna(subset=["value"])["period"].max()
+    data = obs[obs["period"] == period].drop_duplicates("geo_code")
+    shapes = maps.boundaries(ds, level)
+    got = dict(zip(data["geo_code"], data["value"]))
+    codes = sorted(set(shapes) | {c for c, v in got.items() if v == v})
+    frame = pd.DataFrame({"code": codes, "label": [ds.geography.name(level, c) for c in codes],
+                          "value": [got.get(c, float("nan")) for c in codes]})
+    caption = caption or (f"{ind.title}, {LEVEL_NAMES[level]}, {period_label(period)}"
+                          f" ({ind.unit})")
+    source = ds.source_text(id, data).rstrip(".") + ". " + maps.credit(ds, level)
+    return maps.choropleth(shapes, frame, id=_slug("map", id, level, period), caption=caption,
+                           source=source, unit=ind.unit, decimals=ind.decimals,
+                           highlight=ds.focus(level), level_name=LEVEL_NAMES[level])
+
+
+def locator_map(ds, code):
+    """Where helsefellesskap ``code`` lies, for its page in the appendix; the data are its
+    kommuner with population."""
+    from statusrapport.chapter import maps
+
+    shapes = maps.boundaries(ds, "helsefellesskap")
+    name = ds.geography.name("helsefellesskap", code)
+    k = ds.geography.kommuner
+    k = k[k["helsefellesskap"] == code].sort_values("kommunenummer")
+    data = pd.DataFrame({"kommunenummer": k["kommunenummer"], "kommune": k["kommunenavn"],
+                         "folketall_2024": k["folketall_2024"]})
+    rhf = ds.geography.name("rhf", ds.geography.rhf_of("helsefellesskap", code))
+    fylker = list(dict.fromkeys(k["fylkesnavn"]))
+    alt = (f"Norgeskart med de 19 helsefellesskapene i grått, der {name} er uthevet i blått. "
+           f"Området ligger i {rhf} og omfatter {len(k)} kommune{'r' if len(k) != 1 else ''} i "
+           f"{_join(fylker)} med {formatting.number(int(k['folketall_2024'].sum()))} innbyggere "
+           f"(1. januar 2024).")
+    members = ds.source("helsefellesskap_proxy")
+    source = (f"Kommuner og folketall: {members.publisher}: {members.title} ({members.licence}). "
+              + maps.credit(ds, "helsefellesskap"))
+    return maps.locator(shapes, code, id=_slug("locator", code), caption=f"{name} i kartet",
+                        source=source, data=data, name=name, alt=alt)
+
+
+def _join(names):
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+
+
 def key_figures(ds, ids, caption):
     """Latest value of each indicator, for the region (if any) and nationally."""
     rows = []
@@ -301,7 +355,8 @@ def changes(ds, previous, caption):
 
 
 def indicator_overview(ds, chapter, caption):
-    """Every indicator of the chapter with its latest national value and where it comes from;
+    """Every indicator of the chapter with its latest national value and where it comes from
+    (publisher and line; the full source titles stand once in the note under the table);
     indicators without data in this edition are listed as missing."""
     rows, ids = [], []
     for ind in ds.catalogue.chapter(chapter):
@@ -317,7 +372,7 @@ def indicator_overview(ds, chapter, caption):
         where = f", linje {ref[1:].replace('-', '–')}" if ref.startswith("L") else ""
         rows.append({"Indikator": ind.title, "Periode": period_label(last["period"]),
                      "Verdi": ds.value_text(ind.id, last["value"]),
-                     "Kilde": f"{src.publisher}: {src.title}{where}"})
+                     "Kilde": f"{src.publisher}{where}"})
         ids.append(ind.id)
     frame = pd.DataFrame(rows, columns=["Indikator", "Periode", "Verdi", "Kilde"])
     return tables.from_frame(frame, id=_slug("overview", chapter), caption=caption,

@@ -5,6 +5,8 @@ one side writes and another reads is named here and nowhere else."""
 
 from dataclasses import asdict, dataclass, field, fields
 
+from statusrapport.render import downloads
+
 META = "statusrapport"  # key of the payload in an output's metadata, and of the book's metadata
 CHAPTER_META = META + "_chapter"  # which chapter a stitched cell came from
 
@@ -31,6 +33,10 @@ class FigureOutput:
     source: str
     unit: str
     data: dict  # {"columns": [...], "rows": [[...], ...]}: the numbers behind the figure
+    figure_kind: str = "chart"  # chart | map
+    tall: bool = False  # many bars: more room in print
+    values: dict = None  # maps: {"columns", "rows"} shown beside the map
+    png_narrow: str = None  # base64 PNG drawn for phone widths
     kind: str = "figure"
 
 
@@ -80,6 +86,9 @@ class Heading:
     level: int
     number: str  # "3", "3.2", "3.2.1"
     text: str
+    text_html: str  # escaped, with soft hyphens in long words
+    chapter: str = ""  # the chapter's name, e.g. "akuttmedisin"
+    first: bool = False  # the first chapter heading of the document
     failed: bool = False  # a chapter heading of a chapter that failed (draft builds)
     type: str = "heading"
 
@@ -133,3 +142,8 @@ class Numbered:
     def csv_name(self):
         """File name of the numbers behind it, in ``data/`` beside the report."""
         return f"{self.LABELS[self.type][0].lower()}_{self.number.replace('.', '_')}.csv"
+
+    @property
+    def csv_uri(self):
+        """The same numbers as a data: link, so they travel with a single HTML file."""
+        return downloads.data_uri(self)

@@ -1,6 +1,8 @@
 """The numbers behind every figure and table, as CSV files and one Excel workbook."""
 
+import base64
 import csv
+import io
 
 from openpyxl import Workbook
 
@@ -15,6 +17,21 @@ def _sheet_rows(block):
     yield from block.data["rows"]
 
 
+def csv_text(block):
+    """The CSV of a figure or table as text: the same bytes as the file beside the report."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf)
+    writer.writerow(block.data["columns"])
+    writer.writerows(block.data["rows"])
+    return buf.getvalue()
+
+
+def data_uri(block):
+    """The CSV as a data: link, so the numbers travel with a single HTML file."""
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(
+        csv_text(block).encode("utf-8")).decode("ascii")
+
+
 def write(numbered, out_dir):
     """One CSV per figure or table (:class:`~statusrapport.render.blocks.Numbered`) in
     ``out_dir/data/`` and ``tabeller.xlsx`` with one sheet each."""
@@ -24,9 +41,7 @@ def write(numbered, out_dir):
     book.remove(book.active)
     for block in numbered:
         with open(data_dir / block.csv_name, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(block.data["columns"])
-            writer.writerows(block.data["rows"])
+            fh.write(csv_text(block))
         sheet = book.create_sheet(block.label[:31])
         for row in _sheet_rows(block):
             sheet.append(row)

@@ -1,7 +1,9 @@
 """Stitching executed chapter notebooks into one report: a preprocessor numbers chapters,
 sections, figures and tables and builds the contents; our nbconvert template lays it out."""
 
+import html
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -14,6 +16,27 @@ from statusrapport.render import blocks
 from statusrapport.render.blocks import CHAPTER_META, META
 
 HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*#*\s*$")
+LONG_WORD = re.compile(r"\w{13,}")
+
+
+@lru_cache(maxsize=1)
+def _hyphenator():
+    import pyphen
+
+    return pyphen.Pyphen(lang="nb_NO")
+
+
+def hyphenated(text):
+    """Escaped ``text`` with soft hyphens in long words (Norwegian rules, pyphen's nb_NO
+    dictionary), so headings wrap inside compounds on phones instead of overflowing or breaking
+    mid-syllable; browsers without their own hyphenation data honour them too."""
+    parts, last = [], 0
+    for m in LONG_WORD.finditer(text):
+        parts.append(html.escape(text[last:m.start()]))
+        parts.append(html.escape(_hyphenator().inserted(m.group(0), hyphen="\u00ad")))
+        last = m.end()
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
 
 
 def combine(runs, meta):
@@ -36,11 +59,12 @@ class NumberingPreprocessor(Preprocessor):
 
     def preprocess(self, nb, resources):
         self.toc, self.figures, self.tables = [], [], []
-        self.chapter, self.counters = None, {}
+        self.chapter, self.counters, self.chapters_seen = None, {}, 0
         for cell in nb.cells:
             cell.metadata["blocks"] = list(self._blocks(cell))
         info = nb.metadata[META]
         info["toc"], info["figures"], info["tables"] = self.toc, self.figures, self.tables
+        info["chapters_seen"] = self.chapters_seen
         resources[META] = info  # nbconvert works on a copy; the caller reads numbering here
         return nb, resources
 
@@ -56,7 +80,11 @@ class NumberingPreprocessor(Preprocessor):
         else:
             self.counters["sub"] += 1
             number = f"{self.chapter}.{self.counters['section']}.{self.counters['sub']}"
-        block = blocks.Heading(level, number, text, failed=level == 1 and cell_chapter["failed"])
+        block = blocks.Heading(level, number, text, hyphenated(text), cell_chapter.get("name", ""),
+                               first=level == 1 and not self.chapters_seen,
+                               failed=level == 1 and cell_chapter["failed"])
+        if level == 1:
+            self.chapters_seen += 1
         if level <= 2:
             self.toc.append(block)
         return block
