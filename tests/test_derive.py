@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from statusrapport.data import vintages
 from statusrapport.ingest import derive
 
 DATA = ROOT / "data"
@@ -28,9 +29,7 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="module")
 def obs():
     frames = [pd.read_csv(p, dtype=str, keep_default_na=False)
-              for p in sorted((DATA / "observations").glob("*.csv"))
-              if p.stem in {"skde_helseatlas", "ssb_hf_kapasitet", "ssb_kostra_11996",
-                            "ssb_befolkning_2024", "helsefellesskap_proxy"}]
+              for s in derive.DERIVED for p in vintages.files(DATA, s)]
     df = pd.concat(frames, ignore_index=True)
     df["v"] = pd.to_numeric(df["value"])
     return df
@@ -90,8 +89,8 @@ def test_source_records_hashes_and_coverage():
                  {"skde_helseatlas", "ssb_hf_kapasitet", "ssb_befolkning_2024",
                   "ssb_klass_opptak", "ssb_kostra_11996", "helsefellesskap_proxy"}}
     assert snapshots <= listed
-    assert {f"observations/{s}.csv" for s in ("skde_helseatlas", "ssb_hf_kapasitet",
-            "ssb_kostra_11996", "ssb_befolkning_2024", "helsefellesskap_proxy")} <= listed
+    assert {derive.output_file(DATA, s) for s in derive.DERIVED} <= listed
+    assert all(len(vintages.files(DATA, s)) == 1 for s in derive.DERIVED)
 
 
 # ------------------------------------------------------------------ geography

@@ -1,5 +1,5 @@
 """Everything a chapter reads, in one object: the edition, catalogue, geography, observations
-(filtered to the edition's data year), tiltak and narrative. Files are read lazily, and each one
+(filtered to the edition's data year, as known at its data cut-off), tiltak and narrative. Files are read lazily, and each one
 is checked against its source record before use."""
 
 import datetime
@@ -13,10 +13,10 @@ from statusrapport import periods
 from statusrapport.periods import label as period_label
 from statusrapport.chapter import formatting, targets
 from statusrapport.data import catalogue as catalogue_mod
-from statusrapport.data import geography, narrative, observations, sources, tiltak
+from statusrapport.data import geography, narrative, observations, sources, tiltak, vintages
 from statusrapport.data.fileio import opened
 from statusrapport.errors import DataError, ParameterError, Problem
-from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE
+from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE, VINTAGE
 
 
 class Dataset:
@@ -77,16 +77,27 @@ class Dataset:
         opened(self.data_dir / "sources" / f"{source_id}.yml")
         return self.sources[source_id]
 
+    def vintage_files(self, source_id):
+        """The source's observation files this edition sees (dated at or before its cut-off)."""
+        return vintages.visible(vintages.files(self.data_dir, source_id), self.edition.data_cutoff)
+
     def _source_frame(self, source_id):
         if source_id not in self._frames:
             self.source(source_id)
-            rel = f"observations/{source_id}.csv"
-            self._verify([rel])
-            frame, problems = observations.read(self.data_dir / rel, self.catalogue, self.geography,
-                                                set(self.sources), self.today)
-            if problems:
-                raise DataError(problems)
-            # Once per file: the edition's periods, area names, a stable order.
+            paths = self.vintage_files(source_id)
+            self._verify([p.relative_to(self.data_dir).as_posix() for p in paths])
+            frames = []
+            for path in paths:
+                frame, problems = observations.read(path, self.catalogue, self.geography,
+                                                    set(self.sources), self.today)
+                if problems:
+                    raise DataError(problems)
+                frames.append(frame)
+            # The latest vintage at or before the cut-off, for every key.
+            frame = vintages.latest(frames)
+            if frame is None:
+                frame = pd.DataFrame(columns=COLUMNS + [VINTAGE]).astype({"value": float})
+            # Once per source: the edition's periods, area names, a stable order.
             frame = frame[frame["period"].map(periods.end_year) <= self.edition.data_year]
             frame = frame.assign(name=[self.geography.name(lv, c) for lv, c in
                                        zip(frame["geo_level"], frame["geo_code"])])
@@ -101,8 +112,7 @@ class Dataset:
         if unknown:
             raise DataError(Problem("data/catalogue.yml", "ukjent indikator", value=", ".join(unknown)))
         wanted = {s for i in ids for s in self.catalogue.indicators[i].source}
-        rels = [f"observations/{s}.csv" for s in sorted(wanted)]
-        have = [s for s, r in zip(sorted(wanted), rels) if (self.data_dir / r).exists()]
+        have = [s for s in sorted(wanted) if self.vintage_files(s)]
         frames = [f[f["indicator"].isin(ids)] for f in map(self._source_frame, have)]
         obs = (pd.concat(frames) if frames else pd.DataFrame(columns=COLUMNS + ["name"]))
         if level is not None:

@@ -1,7 +1,9 @@
 """Build the geography tables and tidy observations from the register snapshots.
 
-Everything here reads only ``data/snapshots/`` and writes ``data/geography/`` and
-``data/observations/<source>.csv``. Run ``python -m statusrapport.ingest.derive`` after a snapshot
+Everything here reads only ``data/snapshots/`` (and the source records, for the vintage date)
+and writes ``data/geography/`` and the observations of the sources in :data:`DERIVED`, one
+vintage file each (``data/observations/<source>/<vintage>.csv``: the source's latest vintage, or
+its ``published:`` date when it has none yet). Run ``python -m statusrapport.ingest.derive`` after a snapshot
 changes; the output is deterministic (sorted rows, fixed number format, LF line endings), so
 ``git diff`` shows exactly what moved. Nothing is estimated: rates over several areas are
 sum(numerator) / sum(population), and nothing is aggregated where the source is incomplete.
@@ -13,10 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from statusrapport.model import COLUMNS, LEVELS
+from statusrapport.model import COLUMNS, LEVELS, vintage_file
 
 DATA = Path("data")  # relative to the project folder the command runs in, like build.py
 SNAP = DATA / "snapshots"
+# Sources whose observations are computed here (sums over areas, rates per inhabitant): their
+# files are never imported into or edited by hand (build.py import refuses them).
+DERIVED = ("skde_helseatlas", "ssb_hf_kapasitet", "ssb_kostra_11996", "ssb_befolkning_2024",
+           "helsefellesskap_proxy")
 
 
 RHF = {"H03": "Helse Vest", "H04": "Helse Midt-Norge", "H05": "Helse Nord",
@@ -388,18 +394,32 @@ def helsefellesskap_proxy(komm):
 
 # ---------------------------------------------------------------------------------- main
 
+def output_file(data_dir, source_id):
+    """Where a derived source's observations go (relative to data/): its latest vintage file,
+    or a new one dated by the record's ``published:``."""
+    from statusrapport.data import fileio, vintages
+
+    existing = vintages.files(data_dir, source_id)
+    if existing:
+        return existing[-1].relative_to(data_dir).as_posix()
+    record = fileio.read_yaml(Path(data_dir) / "sources" / f"{source_id}.yml", log=False)
+    return vintage_file(source_id, str(record["published"]))
+
+
 def build(snap=SNAP):
     """All derived tables, keyed by their path relative to data/."""
     komm = kommuner(snap)
-    return {
-        "geography/kommuner.csv": komm,
-        "geography/units.csv": units(snap),
-        "observations/skde_helseatlas.csv": skde_helseatlas(snap),
-        "observations/ssb_hf_kapasitet.csv": ssb_hf_kapasitet(komm, snap),
-        "observations/ssb_kostra_11996.csv": ssb_kostra_11996(komm, snap),
-        "observations/ssb_befolkning_2024.csv": ssb_befolkning_2024(komm),
-        "observations/helsefellesskap_proxy.csv": helsefellesskap_proxy(komm),
+    tables = {
+        "skde_helseatlas": skde_helseatlas(snap),
+        "ssb_hf_kapasitet": ssb_hf_kapasitet(komm, snap),
+        "ssb_kostra_11996": ssb_kostra_11996(komm, snap),
+        "ssb_befolkning_2024": ssb_befolkning_2024(komm),
+        "helsefellesskap_proxy": helsefellesskap_proxy(komm),
     }
+    assert tuple(tables) == DERIVED
+    data_dir = Path(snap).parent
+    return {"geography/kommuner.csv": komm, "geography/units.csv": units(snap),
+            **{output_file(data_dir, s): df for s, df in tables.items()}}
 
 
 def main(out=DATA, snap=SNAP):
