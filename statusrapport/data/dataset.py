@@ -81,6 +81,22 @@ class Dataset:
         """The source's observation files this edition sees (dated at or before its cut-off)."""
         return vintages.visible(vintages.files(self.data_dir, source_id), self.edition.data_cutoff)
 
+    def knows(self, source_id):
+        """Whether the source was known at the edition's cut-off (published by then, and with
+        observations dated by then if it has any)."""
+        src = self.sources[source_id]
+        return src.published <= self.edition.data_cutoff and (
+            not vintages.files(self.data_dir, source_id) or bool(self.vintage_files(source_id)))
+
+    def known_as_of(self):
+        """The date of the newest data this edition sees (its latest vintage), as YYYY-MM-DD."""
+        dates = [vintages.date_of(p) for s in self.sources for p in self.vintage_files(s)]
+        return max(dates) if dates else self.edition.data_cutoff
+
+    def sources_of(self, id):
+        """The indicator's sources (catalogue order) that this edition knows."""
+        return [s for s in self.indicator(id).source if self.knows(s)]
+
     def _source_frame(self, source_id):
         if source_id not in self._frames:
             self.source(source_id)
@@ -154,7 +170,7 @@ class Dataset:
         ids = [ids] if isinstance(ids, str) else list(ids)
         parts = []
         shown = set(obs["source"]) if obs is not None else None
-        for sid in dict.fromkeys(s for i in ids for s in self.indicator(i).source):
+        for sid in dict.fromkeys(s for i in ids for s in self.sources_of(i)):
             if shown is not None and sid not in shown:
                 continue
             src = self.source(sid)
@@ -165,7 +181,7 @@ class Dataset:
                 if lines and len(lines) <= 4:
                     text += f", linje {', '.join(lines)}"
             parts.append(f"{text} ({src.licence})")
-        return "Kilde: " + "; ".join(parts) + "."
+        return "Kilde: " + ("; ".join(parts) or "ingen kilde publisert før datagrensen") + "."
 
     def value_text(self, id, value):
         ind = self.indicator(id)
