@@ -28,7 +28,7 @@ from statusrapport import cli
 
 EDITION = "2026"
 PUBLISHED = ("statusrapport.html", "manifest.json")
-OBS = "observations/seed002.csv"
+OBS = "observations/seed002/2024-03-01.csv"
 
 
 # -- fixtures and helpers ---------------------------------------------------------------------
@@ -92,7 +92,7 @@ def truncate_mid_row(p):
 
 def truncate_in_quotes(p):
     """Cut inside a quoted field: before, the row was read with a shortened 'ref' and no error."""
-    rel = "observations/ssb_befolkning_2024.csv"
+    rel = "observations/ssb_befolkning_2024/2026-11-23.csv"
     raw = data(p, rel).read_bytes()
     quote = raw.index(b'"')
     data(p, rel).write_bytes(raw[: quote + 10])
@@ -111,7 +111,7 @@ def latin1(p):
 
 
 def utf16(p):
-    rel = "observations/seed003.csv"
+    rel = "observations/seed003/2022-12-31.csv"
     data(p, rel).write_bytes(data(p, rel).read_text(encoding="utf-8").encode("utf-16"))
     rehash(p, rel)
 
@@ -138,12 +138,12 @@ def duplicate_row(p):
 
 
 def delete_file(p):
-    data(p, "observations/seed003.csv").unlink()
+    data(p, "observations/seed003/2022-12-31.csv").unlink()
 
 
 def empty_file(p):
-    data(p, "observations/seed003.csv").write_bytes(b"")
-    rehash(p, "observations/seed003.csv")
+    data(p, "observations/seed003/2022-12-31.csv").write_bytes(b"")
+    rehash(p, "observations/seed003/2022-12-31.csv")
 
 
 def bom(p):
@@ -249,11 +249,11 @@ CASES = [
          ["re:seed002\\.csv, rad \\d+: samme nøkkel som rad 2 \\(indicator, period, geo_level, "
           "geo_code, source\\) \\(fant: 'helsefellesskap_etablert/2023/land/NO/seed002'\\)"]),
     Case("unknown_region_code",
-         lambda p: edit_row(p, "observations/helsefellesskap_proxy.csv", 3, geo_code="H99"),
+         lambda p: edit_row(p, "observations/helsefellesskap_proxy/2026-11-23.csv", 3, geo_code="H99"),
          ["helsefellesskap_proxy.csv, rad 3, kolonne 'geo_code': ukjent kode for nivået 'rhf'; "
           "forventet en kode fra geography/units.csv (fant: 'H99')"]),
-    Case("unknown_kommune_code", lambda p: edit_row(p, "observations/ssb_befolkning_2024.csv",
-                                                    n_rows(p, "observations/ssb_befolkning_2024.csv"),
+    Case("unknown_kommune_code", lambda p: edit_row(p, "observations/ssb_befolkning_2024/2026-11-23.csv",
+                                                    n_rows(p, "observations/ssb_befolkning_2024/2026-11-23.csv"),
                                                     geo_code="9999"),
          ["re:ssb_befolkning_2024\\.csv, rad \\d+, kolonne 'geo_code': ukjent kode for nivået "
           "'kommune'; forventet en kode fra geography/kommuner\\.csv \\(fant: '9999'\\)"]),
@@ -270,7 +270,7 @@ CASES = [
          [f"{R} 2, kolonne 'period': perioden ligger fram i tid (i dag er ", "(fant: '2099')"]),
     Case("period_malformed", lambda p: edit_row(p, OBS, 2, period="2023T4"),
          [f"{R} 2, kolonne 'period': forventet f.eks. 2024, 2020-2024, 2021T1", "(fant: '2023T4')"]),
-    Case("source_not_used_by_indicator", lambda p: edit_row(p, "observations/seed000.csv", 3,
+    Case("source_not_used_by_indicator", lambda p: edit_row(p, "observations/seed000/2022-10-19.csv", 3,
                                                             indicator="utskrivningsklare_utskrevet_24t_andel"),
          ["seed000.csv, rad 3, kolonne 'source': indikatoren 'utskrivningsklare_utskrevet_24t_andel' "
           "har ikke denne kilden i catalogue.yml (har: seed002); raden ville aldri blitt brukt"]),
