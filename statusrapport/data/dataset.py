@@ -79,14 +79,17 @@ class Dataset:
 
     def vintage_files(self, source_id):
         """The source's observation files this edition sees (dated at or before its cut-off)."""
-        return vintages.visible(vintages.files(self.data_dir, source_id), self.edition.data_cutoff)
+        return vintages.visible(vintages.files(self.data_dir, source_id,
+                                               self.sources[source_id].files),
+                                self.edition.data_cutoff)
 
     def knows(self, source_id):
         """Whether the source was known at the edition's cut-off (published by then, and with
         observations dated by then if it has any)."""
         src = self.sources[source_id]
         return src.published <= self.edition.data_cutoff and (
-            not vintages.files(self.data_dir, source_id) or bool(self.vintage_files(source_id)))
+            not vintages.files(self.data_dir, source_id, src.files)
+            or bool(self.vintage_files(source_id)))
 
     def known_as_of(self):
         """The date of the newest data this edition sees (its latest vintage), as YYYY-MM-DD."""

@@ -29,10 +29,14 @@ def parse(stem):
     return (m.group(1), int(m.group(2) or 1)) if m else None
 
 
-def files(data_dir, source_id):
-    """The source's vintage files, oldest first."""
+def files(data_dir, source_id, recorded=()):
+    """The source's vintage files, oldest first: those in its folder and those its record lists
+    (``recorded``: the record's ``files``), so a recorded file that is missing is still named."""
     folder = Path(data_dir) / OBSERVATIONS_DIR / source_id
-    found = [(parse(p.stem), p) for p in folder.glob("*.csv")] if folder.is_dir() else []
+    paths = set(folder.glob("*.csv")) if folder.is_dir() else set()
+    paths |= {Path(data_dir) / rel for rel in recorded
+              if Path(rel).parent.as_posix() == f"{OBSERVATIONS_DIR}/{source_id}"}
+    found = [(parse(p.stem), p) for p in paths]
     return [p for key, p in sorted(found) if key is not None]
 
 
