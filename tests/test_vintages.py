@@ -281,3 +281,35 @@ def test_walk_2027_change_table_shows_the_revision_with_both_values(walk):
                     section).group(1)
     assert f"42,7{NBSP}dager (2025); revidert: 42,7 → 43,1" in row
     assert f"41,3{NBSP}dager (2026)" in row and "bedre" in row
+
+
+def test_a_new_register_extract_for_a_derived_source_becomes_a_new_vintage(tmp_path, monkeypatch):
+    """The command the refused import names: re-derives sums and rates, writes only what changed
+    as a new vintage, keeps the extract, and leaves what edition 2026 sees as it was."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "data", project / "data")
+    shutil.copytree(ROOT / "params", project / "params")
+    data = project / "data"
+    snap = data / "snapshots" / "ssb_kostra_11996" / "legearsverk_fgk10_totalt_kommune.csv"
+    lines = snap.read_text(encoding="utf-8").split("\n")
+    assert lines[2].startswith("3101,") and ",2025,38.3," in lines[2]
+    lines[2] = lines[2].replace(",2025,38.3,", ",2025,39.3,")  # a revised kommune value (test)
+    snap.write_text("\n".join(lines), encoding="utf-8")
+    before_2026 = Dataset(project, "2026").points("legearsverk_kommune")
+    monkeypatch.chdir(project)
+    written = derive.new_vintage("2026-12-01", data)
+    assert [p.relative_to(data).as_posix() for p in written] == [
+        "observations/ssb_kostra_11996/2026-12-01.csv"]
+    rows = written[0].read_text(encoding="utf-8").splitlines()
+    assert any(r.startswith("legearsverk_kommune,2025,kommune,3101,39.3,") for r in rows)
+    assert any(r.startswith("legearsverk_kommune,2025,land,NO,") for r in rows)  # re-derived
+    assert len(rows) < 40  # only what changed, not the whole table
+    assert (data / "snapshots/ssb_kostra_11996/deliveries/2026-12-01/"
+            "legearsverk_fgk10_totalt_kommune.csv").read_bytes() == snap.read_bytes()
+    assert sources.verify(data, sources.load_all(data)) == []
+    assert Dataset(project, "2026").points("legearsverk_kommune") == before_2026
+    (project / "params" / "2026.yml").write_text(
+        (project / "params" / "2026.yml").read_text(encoding="utf-8")
+        .replace("data_cutoff: 2026-11-30", "data_cutoff: 2026-12-01"), encoding="utf-8")
+    after = dict(Dataset(project, "2026").points("legearsverk_kommune"))
+    assert round(after["2025"] - dict(before_2026)["2025"], 4) == 1.0

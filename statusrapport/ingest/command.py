@@ -91,10 +91,12 @@ def run(root, delivery, source_id, vintage=None, dry_run=False, confirm=False, t
             f"Importen er stoppet: tallene i kilden {source_id} regnes ut av programmet fra "
             f"data/snapshots/{source_id}/ (summer for helsefellesskap, RHF og hele landet, og "
             "rater per innbygger). En import ville bare endret tallene i leveransen, så summene "
-            "og ratene ville ikke stemt med dem. data/ er uendret. Slik går du videre: legg det "
-            f"nye uttrekket i data/snapshots/{source_id}/ i samme form som filene der, kjør "
-            "python -m statusrapport.ingest.derive (som regner ut alle tallene på nytt), og "
-            "oppdater sjekksummene i kildeposten; be en analytiker om hjelp første gang.")
+            "og ratene ville ikke stemt med dem. data/ er uendret. Slik går du videre: erstatt "
+            f"uttrekket i data/snapshots/{source_id}/ med det nye (samme filnavn og form) og kjør "
+            f"python -m statusrapport.ingest.derive --vintage {today.isoformat()} (datoen uttrekket "
+            "kom). Den regner ut alle tallene på nytt, skriver bare nye og endrede tall som en ny "
+            f"vintage, tar vare på uttrekket i data/snapshots/{source_id}/deliveries/ og "
+            "oppdaterer sjekksummene; be en analytiker om hjelp første gang.")
     src = srcs[source_id]
     if not src.spec:
         raise ParameterError(f"data/sources/{source_id}.yml har ingen 'import:'-beskrivelse; "

@@ -429,5 +429,66 @@ def main(out=DATA, snap=SNAP):
         print(f"{rel}: {len(df)} rader")
 
 
+def new_vintage(vintage, data_dir=DATA):
+    """After a register snapshot was replaced by a new extract: every derived source whose
+    values changed gets a new vintage file ``observations/<source>/<vintage>.csv`` with only the
+    new and changed rows (earlier vintages, and so published editions, stay as they are); the
+    source's snapshot files are kept under ``snapshots/<source>/deliveries/<vintage>/`` and the
+    record's hash lines are updated (no other line changes). Returns the files written."""
+    from statusrapport.data import sources, vintages
+    from statusrapport.model import KEY, delivery_dir
+
+    data_dir = Path(data_dir)
+    written = []
+    for rel, df in build(data_dir / "snapshots").items():
+        source_id = Path(rel).parent.name
+        if source_id not in DERIVED:
+            continue
+        known = vintages.latest([pd.read_csv(p, dtype=str, keep_default_na=False)
+                                 for p in vintages.files(data_dir, source_id)])
+        old = {} if known is None else {tuple(r[k] for k in KEY): (r["value"], r["status"])
+                                        for r in known.to_dict("records")}
+        changed = df[[old.get(tuple(r[k] for k in KEY)) != (r["value"], r["status"])
+                      for r in df.to_dict("records")]]
+        if changed.empty:
+            continue
+        stem = vintages.new_stem(data_dir, source_id, vintage)
+        target = data_dir / vintage_file(source_id, stem)
+        write_csv(changed, target)
+        digests = {target.relative_to(data_dir).as_posix(): None}
+        kept = data_dir / delivery_dir(source_id, stem)
+        for raw in sorted((data_dir / "snapshots" / source_id).glob("*")):
+            if raw.is_file():
+                kept.mkdir(parents=True, exist_ok=True)
+                (kept / raw.name).write_bytes(raw.read_bytes())
+                digests[raw.relative_to(data_dir).as_posix()] = None
+                digests[(kept / raw.name).relative_to(data_dir).as_posix()] = None
+        from statusrapport.build.hashing import sha256
+
+        sources.add_files(data_dir, source_id, {r: sha256(data_dir / r) for r in digests})
+        written.append(target)
+        print(f"{target.relative_to(data_dir)}: {len(changed)} nye eller endrede rader")
+    return written
+
+
 if __name__ == "__main__":
-    main()
+    import argparse
+    import datetime
+
+    parser = argparse.ArgumentParser(
+        prog="python -m statusrapport.ingest.derive",
+        description="Bygg geografien og registerobservasjonene fra data/snapshots/. Med --vintage: "
+                    "etter et nytt registeruttrekk, skriv bare nye og endrede tall som en ny vintage.")
+    parser.add_argument("--vintage", metavar="ÅÅÅÅ-MM-DD",
+                        help="datoen det nye uttrekket kom (tallene er kjent fra denne datoen)")
+    args = parser.parse_args()
+    if args.vintage:
+        try:
+            datetime.date.fromisoformat(args.vintage)
+        except ValueError:
+            parser.error(f"--vintage '{args.vintage}' er ikke en dato; skriv ÅÅÅÅ-MM-DD")
+        files = new_vintage(args.vintage)
+        print(f"{len(files)} nye vintage-filer." if files else
+              "Ingen tall er endret; ingen ny vintage er skrevet.")
+    else:
+        main()
