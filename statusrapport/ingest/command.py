@@ -103,7 +103,7 @@ def run(root, delivery, source_id, vintage=None, dry_run=False, confirm=False, t
                              "se docs/brukerveiledning.md, steg 2")
     if not delivery.is_file():
         raise ParameterError(f"{delivery}: filen finnes ikke")
-    vintage = _check_vintage(root, data, source_id, vintage, today)
+    vintage = check_vintage(root, data, source_id, vintage, today)
     new = readers.read_delivery(delivery, src.spec, source_id)
     catalogue_path = data / "catalogue.yml"
     catalogue_text, linked = _link_catalogue(catalogue_path.read_text(encoding="utf-8"),
@@ -153,7 +153,7 @@ def run(root, delivery, source_id, vintage=None, dry_run=False, confirm=False, t
             + (" Advarslene over er bekreftet med --bekreft." if stop else ""))
 
 
-def _check_vintage(root, data, source_id, vintage, today):
+def check_vintage(root, data, source_id, vintage, today):
     """The stem of the new vintage file, after checking the date."""
     text = str(vintage or today.isoformat())
     try:

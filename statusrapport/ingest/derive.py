@@ -438,8 +438,12 @@ def new_vintage(vintage, data_dir=DATA):
     from statusrapport.data import sources, vintages
     from statusrapport.model import KEY, delivery_dir
 
+    import datetime
+
+    from statusrapport.ingest.command import check_vintage
+
     data_dir = Path(data_dir)
-    written = []
+    written, plan = [], []
     for rel, df in build(data_dir / "snapshots").items():
         source_id = Path(rel).parent.name
         if source_id not in DERIVED:
@@ -450,9 +454,10 @@ def new_vintage(vintage, data_dir=DATA):
                                         for r in known.to_dict("records")}
         changed = df[[old.get(tuple(r[k] for k in KEY)) != (r["value"], r["status"])
                       for r in df.to_dict("records")]]
-        if changed.empty:
-            continue
-        stem = vintages.new_stem(data_dir, source_id, vintage)
+        if not changed.empty:  # checked for every source before anything is written
+            plan.append((source_id, changed, check_vintage(data_dir.parent, data_dir, source_id,
+                                                           vintage, datetime.date.today())))
+    for source_id, changed, stem in plan:
         target = data_dir / vintage_file(source_id, stem)
         write_csv(changed, target)
         digests = {target.relative_to(data_dir).as_posix(): None}
@@ -473,7 +478,7 @@ def new_vintage(vintage, data_dir=DATA):
 
 if __name__ == "__main__":
     import argparse
-    import datetime
+    import sys
 
     parser = argparse.ArgumentParser(
         prog="python -m statusrapport.ingest.derive",
@@ -483,11 +488,13 @@ if __name__ == "__main__":
                         help="datoen det nye uttrekket kom (tallene er kjent fra denne datoen)")
     args = parser.parse_args()
     if args.vintage:
+        from statusrapport.errors import StatusrapportError
+
         try:
-            datetime.date.fromisoformat(args.vintage)
-        except ValueError:
-            parser.error(f"--vintage '{args.vintage}' er ikke en dato; skriv ÅÅÅÅ-MM-DD")
-        files = new_vintage(args.vintage)
+            files = new_vintage(args.vintage)
+        except StatusrapportError as err:
+            print(f"FEIL: {err}", file=sys.stderr)
+            sys.exit(err.exit_code)
         print(f"{len(files)} nye vintage-filer." if files else
               "Ingen tall er endret; ingen ny vintage er skrevet.")
     else:
