@@ -84,12 +84,12 @@ class Dataset:
                                 self.edition.data_cutoff)
 
     def knows(self, source_id):
-        """Whether the source was known at the edition's cut-off (published by then, and with
-        observations dated by then if it has any)."""
+        """Whether the source was known at the edition's cut-off: it has observations dated by
+        then, or (a source without observation files) it was published by then."""
         src = self.sources[source_id]
-        return src.published <= self.edition.data_cutoff and (
-            not vintages.files(self.data_dir, source_id, src.files)
-            or bool(self.vintage_files(source_id)))
+        if vintages.files(self.data_dir, source_id, src.files):
+            return bool(self.vintage_files(source_id))
+        return src.published <= self.edition.data_cutoff
 
     def known_as_of(self):
         """The date of the newest data this edition sees (its latest vintage), as YYYY-MM-DD."""
