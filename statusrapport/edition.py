@@ -58,7 +58,10 @@ def _message(err):
     """A jsonschema error in the words the staff guide uses."""
     key = err.path[0] if err.path else None
     if err.validator == "required":
-        return f"mangler nøkkel '{err.message.split(chr(39))[1]}'"
+        missing = err.message.split(chr(39))[1]
+        hint = (" (datagrensen: utgaven bruker tall kjent til og med denne datoen; legg til f.eks. "
+                "data_cutoff: 2026-11-30)" if missing == "data_cutoff" else "")
+        return f"mangler nøkkel '{missing}'{hint}"
     if err.validator == "additionalProperties":
         extra = ", ".join(sorted(set(err.instance) - set(SCHEMA["properties"])))
         return f"ukjent nøkkel '{extra}' (gyldige: {', '.join(SCHEMA['properties'])})"

@@ -310,6 +310,11 @@ CASES = [
     Case("mistyped_parameter", lambda p: params(p, r"^data_year:.*$", 'data_year: "tjue"'),
          [f"{EDITION}.yml: 'data_year' skal være et heltall (f.eks. 2025), fant 'tjue'"], code=2,
          args=("--format", "html")),
+    Case("missing_data_cutoff", lambda p: params(p, r"^data_cutoff:.*\n", ""),
+         [f"{EDITION}.yml: mangler nøkkel 'data_cutoff'"], code=2, args=("--format", "html")),
+    Case("data_cutoff_not_a_date", lambda p: params(p, r"^data_cutoff:.*$", "data_cutoff: 30.11.2026"),
+         [f"{EDITION}.yml: 'data_cutoff' skal være en dato (ÅÅÅÅ-MM-DD), f.eks. 2026-11-30, "
+          "fant '30.11.2026'"], code=2, args=("--format", "html")),
     Case("previous_edition_missing", lambda p: params(p, r"^previous_edition:.*$",
                                                       'previous_edition: "2024"'),
          [f"{EDITION}.yml: 'previous_edition' (2024) finnes ikke som params/2024.yml"], code=2,
