@@ -1,6 +1,6 @@
 """Everything a chapter reads, in one object: the edition, catalogue, geography, observations
-(filtered to the edition's data year, as known at its data cut-off), tiltak and narrative. Files are read lazily, and each one
-is checked against its source record before use."""
+(filtered to the edition's data year, as known at its data cut-off), tiltak and narrative.
+Files are read lazily, and each one is checked against its source record before use."""
 
 import datetime
 from functools import cached_property
@@ -125,7 +125,8 @@ class Dataset:
         return self._frames[source_id]
 
     def observations(self, ids, level=None, codes=None):
-        """Observations of indicators ``ids`` up to the edition's data year."""
+        """Observations of indicators ``ids`` up to the edition's data year, as known at its
+        data cut-off (the latest vintage of each value)."""
         ids = [ids] if isinstance(ids, str) else list(ids)
         unknown = [i for i in ids if i not in self.catalogue.indicators]
         if unknown:
