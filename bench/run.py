@@ -37,7 +37,7 @@ from conftest import copy_project  # noqa: E402
 PY = sys.executable
 BIN = Path(PY).parent
 EDITED = "notebooks/03_akuttmedisin.ipynb"
-DATA_FILE = "data/observations/ssb_kostra_11996.csv"
+DATA_FILE = "data/observations/ssb_kostra_11996/2026-11-23.csv"
 SOURCE_FILE = "data/sources/ssb_kostra_11996.yml"
 MARKER = "<!-- analysis -->"
 JB_VENV = Path(os.environ.get("JB_VENV", Path(tempfile.gettempdir()) / "statusrapport-bench-jupyterbook"))

@@ -17,7 +17,8 @@ EPILOG = """\
 underkommandoer:
   validate                 sjekk alle datafiler og skriv alle feil
   indicators               vis indikatorkatalogen (--chapter, --format table|json)
-  import FIL --source ID   les en datalevering (JSON-stat2, CSV, XLSX) inn som observasjoner
+  import FIL --source ID   les en datalevering (JSON-stat2, CSV, XLSX) inn som en ny vintage
+                           (--dry-run viser endringene uten å skrive, --bekreft godtar advarsler)
   verify                   bygg på nytt i en midlertidig mappe og sammenlign med output/
 
 avslutningskoder: """ + ", ".join(f"{code} {text}" for code, text in Exit.MEANING.items()) + "\n"
@@ -186,8 +187,15 @@ def _import(argv):
                 "Kilden må ha en post i data/sources/<ID>.yml med en 'import:'-beskrivelse.")
     p.add_argument("file", type=Path, help="leveransen (JSON-stat2, CSV eller XLSX)")
     p.add_argument("--source", required=True, metavar="ID", help="kildens id i data/sources/")
+    p.add_argument("--vintage", metavar="ÅÅÅÅ-MM-DD",
+                   help="datoen leveransen kom (standard: i dag); tallene er kjent fra denne datoen")
+    p.add_argument("--dry-run", action="store_true",
+                   help="vis hva som ville blitt nytt og revidert, uten å skrive noe")
+    p.add_argument("--bekreft", "--confirm", dest="confirm", action="store_true",
+                   help="les inn selv om verdier ser urimelige ut (etter at du har sjekket dem)")
     args = p.parse_args(argv)
-    summary = command.run(ROOT, args.file, args.source)
+    summary = command.run(ROOT, args.file, args.source, vintage=args.vintage,
+                          dry_run=args.dry_run, confirm=args.confirm)
     print(summary)
     return Exit.OK
 
@@ -202,13 +210,19 @@ def _verify(argv):
     p.add_argument("--output", type=Path)
     args = p.parse_args(argv)
     opt = pipeline.Options(root=ROOT, params=_params_path(args), region=args.region, output=args.output)
-    diffs = verify.run(opt, progress=lambda text: None)
+    notes = []
+    diffs = verify.run(opt, progress=lambda text: None, notes=notes)
     if diffs:
         print("Forskjeller funnet:", file=sys.stderr)
         for d in diffs:
             print(f"  - {d}", file=sys.stderr)
+        print("Er endringene meningen, bygg utgaven på nytt (python build.py --params "
+              f"{opt.params.stem}) og publiser den; ellers angre endringene som er nevnt.",
+              file=sys.stderr)
         return Exit.DIFFERS
     print("identical: den publiserte rapporten er identisk med en ny bygging fra repositoriet.")
+    for n in notes:
+        print(f"  merk: {n}")
     return Exit.OK
 
 

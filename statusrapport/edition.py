@@ -13,16 +13,18 @@ from statusrapport.data import fileio
 from statusrapport.errors import ParameterError
 
 YEAR = {"type": "integer"}
+DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 TEXT = {"type": "string", "minLength": 1}
 SCHEMA = {
     "type": "object",
     "properties": {
         "edition": TEXT, "title": TEXT, "plan": TEXT,
         "plan_period": {"type": "string", "pattern": r"^\d{4}[–-]\d{4}$"},
-        "reporting_year": YEAR, "data_year": YEAR,
+        "reporting_year": YEAR, "data_year": YEAR, "data_cutoff": DATE,
         "previous_edition": TEXT, "draft": {"type": "boolean"},
     },
-    "required": ["edition", "title", "plan", "plan_period", "reporting_year", "data_year"],
+    "required": ["edition", "title", "plan", "plan_period", "reporting_year", "data_year",
+                 "data_cutoff"],
     "additionalProperties": False,
 }
 TYPE_NAMES = {"string": "tekst", "integer": "et heltall (f.eks. 2025)", "boolean": "true eller false"}
@@ -36,6 +38,7 @@ class Edition:
     plan_period: str
     reporting_year: int
     data_year: int
+    data_cutoff: str  # YYYY-MM-DD: the edition sees the data known at the end of this day
     path: Path
     previous_path: Path = None  # the previous edition's params file, if it names one
     draft: bool = False
@@ -55,12 +58,18 @@ def _message(err):
     """A jsonschema error in the words the staff guide uses."""
     key = err.path[0] if err.path else None
     if err.validator == "required":
-        return f"mangler nøkkel '{err.message.split(chr(39))[1]}'"
+        missing = err.message.split(chr(39))[1]
+        hint = (" (datagrensen: utgaven bruker tall kjent til og med denne datoen; legg til f.eks. "
+                "data_cutoff: 2026-11-30)" if missing == "data_cutoff" else "")
+        return f"mangler nøkkel '{missing}'{hint}"
     if err.validator == "additionalProperties":
         extra = ", ".join(sorted(set(err.instance) - set(SCHEMA["properties"])))
         return f"ukjent nøkkel '{extra}' (gyldige: {', '.join(SCHEMA['properties'])})"
     if err.validator == "type":
         return f"'{key}' skal være {TYPE_NAMES[err.validator_value]}, fant {err.instance!r}"
+    if err.validator == "pattern" and key == "data_cutoff":
+        return (f"'data_cutoff' skal være en dato (ÅÅÅÅ-MM-DD), f.eks. 2026-11-30, "
+                f"fant {err.instance!r}")
     if err.validator == "pattern":
         return f"'{key}' skal være to årstall med tankestrek, f.eks. 2024–2027, fant {err.instance!r}"
     return f"'{key}' skal være tekst, fant {err.instance!r}"  # minLength: an empty value
@@ -86,6 +95,8 @@ def load(path, params_dir=None):
         value = raw.get(key)
         if rule is TEXT and isinstance(value, int) and not isinstance(value, bool):
             raw[key] = str(value)  # edition: 2026 without quotes
+        if rule is DATE and isinstance(value, datetime.date):
+            raw[key] = value.isoformat()  # YAML reads 2026-11-30 as a date
         if rule is YEAR and isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             raw[key] = int(value)  # "2025" in quotes is still a year
     problems = [_message(e) for e in sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw),
@@ -95,6 +106,11 @@ def load(path, params_dir=None):
         if raw["data_year"] > raw["reporting_year"] or raw["reporting_year"] > datetime.date.today().year + 1:
             problems.append(f"'data_year' ({raw['data_year']}) kan ikke være etter 'reporting_year' "
                             f"({raw['reporting_year']}), og rapportåret ikke langt fram i tid")
+        try:
+            datetime.date.fromisoformat(raw["data_cutoff"])
+        except ValueError:
+            problems.append(f"'data_cutoff' ({raw['data_cutoff']}) er ikke en gyldig dato; "
+                            "skriv ÅÅÅÅ-MM-DD, f.eks. 2026-11-30")
         if raw["edition"] != path.stem:
             problems.append(f"'edition' ({raw['edition']}) skal være lik filnavnet ({path.stem})")
         prev = raw.pop("previous_edition", None)

@@ -1,11 +1,28 @@
 """The project's vocabulary, defined once: observation columns and keys, geographic levels, the
 national code, units, chapters and exit codes. Every reader and writer imports from here."""
 
-# -- observations (data/observations/*.csv and every delivery read into them) ----------------
+# -- observations (data/observations/<source>/<vintage>.csv and every delivery read into them) --
 COLUMNS = ["indicator", "period", "geo_level", "geo_code", "value", "status", "source", "ref"]
 SERIES_KEY = ["indicator", "period", "geo_level", "geo_code"]  # one value per key in a delivery
-KEY = SERIES_KEY + ["source"]  # one value per key in the observation files (sources may overlap)
+KEY = SERIES_KEY + ["source"]  # one value per key in a vintage file (sources may overlap)
 STATUSES = ("", "provisional", "suppressed", "missing")
+# Vintages (ALFRED-style): every value carries the date it became known. One file per source
+# delivery, named by that date; a revision is a row in a later file, never an overwrite. An
+# edition sees, for every key, the row of the latest vintage at or before its data_cutoff.
+VINTAGE = "vintage"  # the column a read observation frame gains (the file's date)
+OBSERVATIONS_DIR = "observations"  # relative to data/
+DELIVERIES_DIR = "deliveries"  # data/snapshots/<source>/deliveries/<vintage>/<raw file>
+
+
+def vintage_file(source, vintage):
+    """Path (relative to data/) of the observations a source delivered on ``vintage``; a second
+    delivery on the same day is ``<date>_2``."""
+    return f"{OBSERVATIONS_DIR}/{source}/{vintage}.csv"
+
+
+def delivery_dir(source, vintage):
+    """Folder (relative to data/) that keeps the raw files of one delivery, with their sha256."""
+    return f"snapshots/{source}/{DELIVERIES_DIR}/{vintage}"
 
 LOCALE = "nb_NO"  # numbers and dates as the report writes them (Babel)
 

@@ -28,7 +28,7 @@ from statusrapport import cli
 
 EDITION = "2026"
 PUBLISHED = ("statusrapport.html", "manifest.json")
-OBS = "observations/seed002.csv"
+OBS = "observations/seed002/2024-03-01.csv"
 
 
 # -- fixtures and helpers ---------------------------------------------------------------------
@@ -92,7 +92,7 @@ def truncate_mid_row(p):
 
 def truncate_in_quotes(p):
     """Cut inside a quoted field: before, the row was read with a shortened 'ref' and no error."""
-    rel = "observations/ssb_befolkning_2024.csv"
+    rel = "observations/ssb_befolkning_2024/2026-11-23.csv"
     raw = data(p, rel).read_bytes()
     quote = raw.index(b'"')
     data(p, rel).write_bytes(raw[: quote + 10])
@@ -111,7 +111,7 @@ def latin1(p):
 
 
 def utf16(p):
-    rel = "observations/seed003.csv"
+    rel = "observations/seed003/2022-12-31.csv"
     data(p, rel).write_bytes(data(p, rel).read_text(encoding="utf-8").encode("utf-16"))
     rehash(p, rel)
 
@@ -138,12 +138,12 @@ def duplicate_row(p):
 
 
 def delete_file(p):
-    data(p, "observations/seed003.csv").unlink()
+    data(p, "observations/seed003/2022-12-31.csv").unlink()
 
 
 def empty_file(p):
-    data(p, "observations/seed003.csv").write_bytes(b"")
-    rehash(p, "observations/seed003.csv")
+    data(p, "observations/seed003/2022-12-31.csv").write_bytes(b"")
+    rehash(p, "observations/seed003/2022-12-31.csv")
 
 
 def bom(p):
@@ -220,16 +220,16 @@ class Case:
     also_build: bool = False  # then also run a real build and check it fails the same way
 
 
-R = "seed002.csv, rad"
+R = "seed002/2024-03-01.csv, rad"
 
 CASES = [
     Case("truncated_mid_row", truncate_mid_row,
-         ["re:seed002\\.csv, rad \\d+: har 4 felt, forventet 8 \\(avkortet linje"], also_build=True),
+         ["re:seed002/2024-03-01\\.csv, rad \\d+: har 4 felt, forventet 8 \\(avkortet linje"], also_build=True),
     Case("truncated_inside_quotes", truncate_in_quotes,
-         ["ssb_befolkning_2024.csv, rad 2: kan ikke leses som CSV fra linje 2: filen slutter inne i "
+         ["ssb_befolkning_2024/2026-11-23.csv, rad 2: kan ikke leses som CSV fra linje 2: filen slutter inne i "
           "et felt i anførselstegn (avkortet fil"]),
     Case("semicolon_separator", semicolons,
-         ["seed002.csv, rad 1: feil kolonner (semikolon som skilletegn? bruk komma); forventet: "
+         ["seed002/2024-03-01.csv, rad 1: feil kolonner (semikolon som skilletegn? bruk komma); forventet: "
           "indicator,period,geo_level,geo_code,value,status,source,ref"]),
     Case("decimal_comma_quoted", lambda p: edit_row(p, OBS, 9, value="7,7"),
          [f"{R} 9, kolonne 'value': forventet et tall med punktum som desimaltegn (f.eks. 12.5) "
@@ -238,24 +238,24 @@ CASES = [
          lambda p: write_lines(p, OBS, [ln.replace(",7.7,", ",7,7,") for ln in lines_of(p, OBS)]),
          [f"{R} 9: har 9 felt, forventet 8 (avkortet linje, feil skilletegn eller desimalkomma"]),
     Case("latin1_bytes", latin1,
-         ["seed002.csv, rad 3: ikke gyldig UTF-8 (byte ", "); lagre filen som UTF-8 (fant: 'e6')"]),
+         ["seed002/2024-03-01.csv, rad 3: ikke gyldig UTF-8 (byte ", "); lagre filen som UTF-8 (fant: 'e6')"]),
     Case("utf16_file", utf16,
-         ["seed003.csv: inneholder NUL-tegn (linje 1); er filen lagret som UTF-16? lagre filen som UTF-8"]),
+         ["seed003/2022-12-31.csv: inneholder NUL-tegn (linje 1); er filen lagret som UTF-16? lagre filen som UTF-8"]),
     Case("missing_column", drop_column,
-         ["seed002.csv, rad 1: feil kolonner; mangler: ref; forventet: indicator,period,"]),
+         ["seed002/2024-03-01.csv, rad 1: feil kolonner; mangler: ref; forventet: indicator,period,"]),
     Case("extra_column", extra_column,
-         ["seed002.csv, rad 1: feil kolonner; ukjente: 'kommentar'; forventet: indicator,period,"]),
+         ["seed002/2024-03-01.csv, rad 1: feil kolonner; ukjente: 'kommentar'; forventet: indicator,period,"]),
     Case("duplicate_key", duplicate_row,
-         ["re:seed002\\.csv, rad \\d+: samme nøkkel som rad 2 \\(indicator, period, geo_level, "
+         ["re:seed002/2024-03-01\\.csv, rad \\d+: samme nøkkel som rad 2 \\(indicator, period, geo_level, "
           "geo_code, source\\) \\(fant: 'helsefellesskap_etablert/2023/land/NO/seed002'\\)"]),
     Case("unknown_region_code",
-         lambda p: edit_row(p, "observations/helsefellesskap_proxy.csv", 3, geo_code="H99"),
-         ["helsefellesskap_proxy.csv, rad 3, kolonne 'geo_code': ukjent kode for nivået 'rhf'; "
+         lambda p: edit_row(p, "observations/helsefellesskap_proxy/2026-11-23.csv", 3, geo_code="H99"),
+         ["helsefellesskap_proxy/2026-11-23.csv, rad 3, kolonne 'geo_code': ukjent kode for nivået 'rhf'; "
           "forventet en kode fra geography/units.csv (fant: 'H99')"]),
-    Case("unknown_kommune_code", lambda p: edit_row(p, "observations/ssb_befolkning_2024.csv",
-                                                    n_rows(p, "observations/ssb_befolkning_2024.csv"),
+    Case("unknown_kommune_code", lambda p: edit_row(p, "observations/ssb_befolkning_2024/2026-11-23.csv",
+                                                    n_rows(p, "observations/ssb_befolkning_2024/2026-11-23.csv"),
                                                     geo_code="9999"),
-         ["re:ssb_befolkning_2024\\.csv, rad \\d+, kolonne 'geo_code': ukjent kode for nivået "
+         ["re:ssb_befolkning_2024/2026-11-23\\.csv, rad \\d+, kolonne 'geo_code': ukjent kode for nivået "
           "'kommune'; forventet en kode fra geography/kommuner\\.csv \\(fant: '9999'\\)"]),
     Case("unknown_indicator", lambda p: edit_row(p, OBS, 2, indicator="helsefellesskap_etabler"),
          [f"{R} 2, kolonne 'indicator': ukjent indikator (ikke i catalogue.yml) "
@@ -270,16 +270,16 @@ CASES = [
          [f"{R} 2, kolonne 'period': perioden ligger fram i tid (i dag er ", "(fant: '2099')"]),
     Case("period_malformed", lambda p: edit_row(p, OBS, 2, period="2023T4"),
          [f"{R} 2, kolonne 'period': forventet f.eks. 2024, 2020-2024, 2021T1", "(fant: '2023T4')"]),
-    Case("source_not_used_by_indicator", lambda p: edit_row(p, "observations/seed000.csv", 3,
+    Case("source_not_used_by_indicator", lambda p: edit_row(p, "observations/seed000/2022-10-19.csv", 3,
                                                             indicator="utskrivningsklare_utskrevet_24t_andel"),
-         ["seed000.csv, rad 3, kolonne 'source': indikatoren 'utskrivningsklare_utskrevet_24t_andel' "
+         ["seed000/2022-10-19.csv, rad 3, kolonne 'source': indikatoren 'utskrivningsklare_utskrevet_24t_andel' "
           "har ikke denne kilden i catalogue.yml (har: seed002); raden ville aldri blitt brukt"]),
     Case("empty_file", empty_file,
-         ["seed003.csv: filen er tom; forventet overskriftsraden indicator,period,"]),
+         ["seed003/2022-12-31.csv: filen er tom; forventet overskriftsraden indicator,period,"]),
     Case("missing_data_file", delete_file,
-         ["seed003.csv: filen mangler (oppført i sources/seed003.yml)"], also_build=True),
+         ["seed003/2022-12-31.csv: filen mangler (oppført i sources/seed003.yml)"], also_build=True),
     Case("hash_mismatch", lambda p: edit_row(p, OBS, 3, hashed=False, value="12"),
-         ["seed002.csv: sha256 stemmer ikke med sources/seed002.yml; filen er endret etter at "
+         ["seed002/2024-03-01.csv: sha256 stemmer ikke med sources/seed002.yml; filen er endret etter at "
           "kilden ble registrert"], also_build=True),
     Case("source_files_not_a_mapping", source_files_as_list,
          ["seed000.yml, kolonne 'files': forventet 'sti: sha256' per linje under files"]),
@@ -310,6 +310,11 @@ CASES = [
     Case("mistyped_parameter", lambda p: params(p, r"^data_year:.*$", 'data_year: "tjue"'),
          [f"{EDITION}.yml: 'data_year' skal være et heltall (f.eks. 2025), fant 'tjue'"], code=2,
          args=("--format", "html")),
+    Case("missing_data_cutoff", lambda p: params(p, r"^data_cutoff:.*\n", ""),
+         [f"{EDITION}.yml: mangler nøkkel 'data_cutoff'"], code=2, args=("--format", "html")),
+    Case("data_cutoff_not_a_date", lambda p: params(p, r"^data_cutoff:.*$", "data_cutoff: 30.11.2026"),
+         [f"{EDITION}.yml: 'data_cutoff' skal være en dato (ÅÅÅÅ-MM-DD), f.eks. 2026-11-30, "
+          "fant '30.11.2026'"], code=2, args=("--format", "html")),
     Case("previous_edition_missing", lambda p: params(p, r"^previous_edition:.*$",
                                                       'previous_edition: "2024"'),
          [f"{EDITION}.yml: 'previous_edition' (2024) finnes ikke som params/2024.yml"], code=2,

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from statusrapport.data import vintages
 from statusrapport.ingest import derive
 
 DATA = ROOT / "data"
@@ -34,8 +35,7 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="module")
 def obs():
     frames = [pd.read_csv(p, dtype=str, keep_default_na=False)
-              for p in sorted((DATA / "observations").glob("*.csv"))
-              if p.stem in DERIVED]
+              for s in derive.DERIVED for p in vintages.files(DATA, s)]
     df = pd.concat(frames, ignore_index=True)
     df["v"] = pd.to_numeric(df["value"])
     return df
@@ -92,7 +92,8 @@ def test_source_records_hashes_and_coverage():
     snapshots = {str(p.relative_to(DATA)) for p in (DATA / "snapshots").rglob("*")
                  if p.is_file() and p.parts[len(DATA.parts) + 1] in SNAPSHOTTED}
     assert snapshots <= listed
-    assert {f"observations/{s}.csv" for s in DERIVED} <= listed
+    assert {derive.output_file(DATA, s) for s in derive.DERIVED} <= listed
+    assert all(len(vintages.files(DATA, s)) == 1 for s in derive.DERIVED)
 
 
 # ------------------------------------------------------------------ geography

@@ -123,3 +123,22 @@ def test_params_file_elsewhere_is_the_one_hashed_shown_and_read_by_every_chapter
     again = run_build(project, *args)
     assert again.returncode == 0 and "Ingen endringer" not in again.stdout, again.stdout
     assert "<title>Korrektur 2026</title>" in (out / "statusrapport.html").read_text(encoding="utf-8")
+
+
+def test_2022_edition_cites_no_source_published_after_its_cutoff(edition_2022):
+    """The 2022 edition reproduces a report signed 19 October 2022: Meld. St. 9 (2024), the
+    registers retrieved in 2026 and the 2022 consultation draft (dated only by year) are unknown
+    to it, and seed 000 is what it shows."""
+    import html as html_mod
+
+    from statusrapport.data.dataset import Dataset
+
+    project, page = edition_2022
+    ds = Dataset(project, "2022")
+    late = {s.id: s.published for s in ds.sources.values() if s.published > ds.edition.data_cutoff}
+    assert {"seed002", "seed003", "skde_helseatlas", "ssb_kostra_11996"} <= set(late)
+    for sid in late:
+        src = ds.sources[sid]
+        assert html_mod.escape(f"{src.publisher}: {src.title}") not in page, (sid, late[sid])
+    seed000 = ds.sources["seed000"]
+    assert html_mod.escape(f"{seed000.publisher}: {seed000.title}") in page

@@ -39,7 +39,7 @@ SCALES = [
 
 
 def _observation_files():
-    return sorted((DATA / "observations").glob("seed*.csv"))
+    return sorted((DATA / "observations").glob("seed*/*.csv"))
 
 
 def _observation_rows():
@@ -49,7 +49,7 @@ def _observation_rows():
             reader = csv.DictReader(fh)
             assert reader.fieldnames == OBS_COLUMNS, path
             for i, row in enumerate(reader, start=2):
-                rows.append(pytest.param(row, id=f"{path.stem}:{i}:{row['indicator']}"))
+                rows.append(pytest.param(row, id=f"{path.parent.name}:{i}:{row['indicator']}"))
     return rows
 
 

@@ -33,3 +33,17 @@ def test_allow_errors_publishes_a_marked_draft(published_copy):
     html = (project / "output" / "2026" / "statusrapport.html").read_text(encoding="utf-8")
     assert "UTKAST" in html and "ValueError: testfeil" in html
     assert "kapitlet feilet under kjøring" in html
+
+
+def test_verify_names_the_chapter_that_differs_and_the_code_that_changed(published_copy):
+    project = published_copy
+    path = project / "notebooks" / "03_akuttmedisin.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("Et nytt avsnitt skrevet etter publisering."))
+    nbformat.write(nb, path)
+    result = run_build(project, "verify")
+    assert result.returncode == 5, result.stdout + result.stderr
+    assert "kode endret siden publisering: notebooks/03_akuttmedisin.ipynb" in result.stderr
+    assert "kapittel akuttmedisin (kapittel-4-akuttmedisin.html) er ikke identisk" in result.stderr
+    assert "kapittel samhandling" not in result.stderr
+    assert "bygg utgaven på nytt" in result.stderr

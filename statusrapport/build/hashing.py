@@ -32,12 +32,17 @@ def _text(*parts):
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
+CODE = ("statusrapport", "notebooks", "report_templates", "requirements.txt", "build.py")
+
+
 def git_commit(root):
+    """The last commit that changed the code (not the data): a delivery committed after an
+    edition was published leaves that edition's colophon, and so its bytes, unchanged."""
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-                             capture_output=True, text=True, timeout=10)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%h", "--abbrev=12",
+                              "--", *CODE], capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no",
+                                "--", *CODE], capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return "ukjent"
     commit = out.stdout.strip() or "ukjent"

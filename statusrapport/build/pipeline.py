@@ -10,7 +10,7 @@ from statusrapport import __version__
 from statusrapport.periods import label as period_label
 from statusrapport import edition as edition_mod
 from statusrapport.build import chapters, execute, hashing, workers
-from statusrapport.data import validate
+from statusrapport.data import validate, vintages
 from statusrapport.data.dataset import Dataset
 from statusrapport.errors import DataError
 from statusrapport.model import NATIONAL
@@ -183,7 +183,8 @@ def _meta(ds, ed, root, draft):
     """What the cover and colophon show."""
     return {"title": ed.title, "edition": ed.name, "plan": ed.plan, "plan_period": ed.plan_period,
             "reporting_year": ed.reporting_year, "data_year": ed.data_year,
-            "data_date": period_label(max(s.retrieved for s in ds.sources.values())),
+            "data_cutoff": ed.data_cutoff,
+            "data_date": period_label(ds.known_as_of()),
             "region": ds.region, "region_name": "" if ds.national else ds.region_name,
             "draft": draft or ed.draft, "version": __version__, "commit": hashing.git_commit(root)}
 
@@ -216,7 +217,9 @@ def _render(job):
         "fingerprint": job.fingerprint,
         "version": __version__,
         "git_commit": meta["commit"], "packages": manifest.versions(),
-        "inputs": job.inputs, "data_date": meta["data_date"],
+        "inputs": {rel: h for rel, h in job.inputs.items()  # what this edition reads
+                   if vintages.seen_by(rel, meta["data_cutoff"])},
+        "data_cutoff": meta["data_cutoff"], "data_date": meta["data_date"],
         "chapters": [{"name": r.chapter, "number": r.number, "status": r.status,
                       "seconds": round(r.seconds, 2), "cache_key": r.key,
                       "cache": "hit" if r.status == "cached" else "miss", "reason": r.reason,

@@ -1,8 +1,10 @@
 """``build.py verify``: is the published report reproducible from the repository?
 
-First the inputs recorded in the published manifest are compared with the repository's files
-(naming every file that changed); then the edition is rebuilt from scratch in a temporary
-folder and compared with the published one: HTML byte for byte, PDF by text and images."""
+The edition is rebuilt from scratch in a temporary folder and compared with the published one:
+HTML byte for byte (the whole report and each chapter), PDF by text and images. When it differs,
+the inputs recorded in the published manifest are compared with the repository's files to say
+why (data, texts, or code). Deliveries dated after the edition's data cut-off are not read by it,
+so they are listed as notes, never as differences: a published edition is frozen."""
 
 import hashlib
 import shutil
@@ -10,7 +12,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from statusrapport import edition as edition_mod
 from statusrapport.build import hashing, pipeline
+from statusrapport.data import vintages
 from statusrapport.errors import ParameterError
 from statusrapport.render import manifest, publish
 
@@ -27,38 +31,65 @@ def _pdf_fingerprint(path):
     return text, images
 
 
+CODE_PREFIXES = tuple(f"{c}/" if "." not in c else c for c in hashing.CODE)
+
+
 def input_changes(published_manifest, root, params):
+    """(changed, added, removed, later): input files that differ from the published manifest,
+    and files the edition does not read because they are dated after its data cut-off."""
+    cutoff = edition_mod.resolve(root, params).data_cutoff
     old, new = published_manifest.get("inputs", {}), hashing.Inputs.read(root, params).files
-    changed = sorted(k for k in old.keys() & new.keys() if old[k] != new[k])
-    return changed, sorted(new.keys() - old.keys()), sorted(old.keys() - new.keys())
+    later = sorted(k for k in (new.keys() | old.keys()) if not vintages.seen_by(k, cutoff)
+                   and old.get(k) != new.get(k))
+    seen = [k for k in new.keys() | old.keys() if k not in later]
+    changed = sorted(k for k in seen if k in old and k in new and old[k] != new[k])
+    added = sorted(k for k in seen if k in new and k not in old)
+    removed = sorted(k for k in seen if k in old and k not in new)
+    return changed, added, removed, later
 
 
-def run(opt, progress=print):
-    """Returns a list of differences (empty: identical)."""
+def _why(path):
+    return "kode" if path.startswith(CODE_PREFIXES) else "inndata"
+
+
+def run(opt, progress=print, notes=None):
+    """Returns a list of differences (empty: identical). ``notes``: a list that gets what
+    changed in the repository without changing the edition."""
+    notes = [] if notes is None else notes
     published = publish.out_dir_for(Path(opt.output or Path(opt.root) / "output"),
                                    Path(opt.params).stem, opt.region)
     old = manifest.read(published / "manifest.json")
     if old is None:
         return [f"{published}: ingen publisert rapport å sammenligne med (mangler manifest.json)"]
+    changed, added, removed, later = input_changes(old, opt.root, opt.params)
+    reasons = [f"{_why(p)} endret siden publisering: {p}" for p in changed]
+    reasons += [f"ny {_why(p)}fil siden publisering: {p}" for p in added]
+    reasons += [f"{_why(p)}fil fjernet siden publisering: {p}" for p in removed]
     diffs = []
-    changed, added, removed = input_changes(old, opt.root, opt.params)
-    diffs += [f"inndata endret siden publisering: {p}" for p in changed]
-    diffs += [f"ny inndatafil siden publisering: {p}" for p in added]
-    diffs += [f"inndatafil fjernet siden publisering: {p}" for p in removed]
     with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
         opt.output, opt.force, opt.formats = Path(tmp), True, tuple(old.get("formats", pipeline.FORMATS))
         opt.progress = progress
         result = pipeline.build(opt)[0]
         if result.failures:
-            return diffs + [f"kapittel {r.chapter} feilet ved ny bygging" for r in result.failures]
+            return reasons + [f"kapittel {r.chapter} feilet ved ny bygging" for r in result.failures]
         fresh = result.out_dir
         if "html" in opt.formats:
             if (fresh / "statusrapport.html").read_bytes() != (published / "statusrapport.html").read_bytes():
                 diffs.append(f"{published / 'statusrapport.html'}: HTML er ikke identisk")
+            for page in sorted(fresh.glob("kapittel-*.html")):
+                other = published / page.name
+                if not other.is_file() or other.read_bytes() != page.read_bytes():
+                    chapter = page.stem.split("-", 2)[-1]
+                    diffs.append(f"kapittel {chapter} ({page.name}) er ikke identisk")
         if "pdf" in opt.formats:
             a, b = _pdf_fingerprint(fresh / "statusrapport.pdf"), _pdf_fingerprint(published / "statusrapport.pdf")
             if a[0] != b[0]:
                 diffs.append(f"{published / 'statusrapport.pdf'}: teksten i PDF-en er ikke identisk")
             if a[1] != b[1]:
                 diffs.append(f"{published / 'statusrapport.pdf'}: bildene i PDF-en er ikke identiske")
-    return diffs
+    cutoff = edition_mod.resolve(opt.root, opt.params).data_cutoff
+    notes += [f"datert etter datagrensen {cutoff}, ikke med i utgaven: {p}" for p in later]
+    if not diffs:
+        notes += [f"{r} (endrer ikke rapporten)" for r in reasons]
+        return []
+    return reasons + diffs

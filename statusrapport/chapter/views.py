@@ -173,8 +173,7 @@ def key_figures(ds, ids, caption):
             row[ds.region_name] = (ds.value_text(i, own["value"].iloc[0]) if len(own)
                                    else formatting.MISSING)
         row["Hele landet"] = ds.value_text(i, value)
-        row["Kilde"] = ", ".join(dict.fromkeys(ds.source(s).publisher for s in ind.source
-                                               if ds.available(s)))
+        row["Kilde"] = ", ".join(dict.fromkeys(ds.source(s).publisher for s in ds.sources_of(i))) or "–"
         rows.append(row)
     frame = pd.DataFrame(rows)
     return tables.from_frame(frame, id=_slug("key", *ids[:3]), caption=caption,
@@ -331,7 +330,7 @@ def changes(ds, previous, caption):
         return Missing("Dette er den første utgaven for planen; det finnes ingen tidligere utgave å "
                        "sammenligne med.")
     rows = []
-    order = {"bedre": 0, "dårligere": 1, "endret": 2, "ny": 3, "borte": 4}
+    order = {"bedre": 0, "dårligere": 1, "endret": 2, "revidert": 3, "ny": 4, "borte": 5}
     found = [c for c in changes_mod.compare(ds, previous)
              if c.kind != "uendret" or c.status_before != c.status_after]
     for c in sorted(found, key=lambda c: (order.get(c.kind, 5), ds.indicator(c.id).chapter)):
@@ -342,7 +341,11 @@ def changes(ds, previous, caption):
                     if point[1] is not None else "–")
         status = (f"{c.status_before or '–'} → {c.status_after}" if ds.target(c.id) and
                   c.status_before != c.status_after else "")
-        rows.append({"Indikator": ind.title, f"Utgave {previous.edition.name}": cell(c.before),
+        before = cell(c.before)
+        if c.revised:  # what was published, and the value a later delivery gave the same period
+            before += (f"; revidert: {formatting.number(c.revised[0], ind.decimals)} → "
+                       f"{formatting.number(c.revised[1], ind.decimals)}")
+        rows.append({"Indikator": ind.title, f"Utgave {previous.edition.name}": before,
                      f"Utgave {ds.edition.name}": cell(c.after), "Endring": c.kind,
                      "Målstatus": status})
     frame = pd.DataFrame(rows, columns=["Indikator", f"Utgave {previous.edition.name}",
@@ -351,7 +354,10 @@ def changes(ds, previous, caption):
         return Missing("Ingen indikatorer er endret siden forrige utgave.")
     return tables.from_frame(frame, id="changes", caption=caption,
                              source=f"Kilde: utgave {previous.edition.name} og "
-                                    f"{ds.edition.name}, beregnet fra de samme datafilene.")
+                                    f"{ds.edition.name}, beregnet fra de samme datafilene"
+                                    + (f"; «revidert» viser verdien utgave {previous.edition.name} "
+                                       "publiserte og verdien etter en senere levering."
+                                       if any(c.revised for c in found) else "."))
 
 
 def indicator_overview(ds, chapter, caption):
@@ -363,8 +369,8 @@ def indicator_overview(ds, chapter, caption):
         obs = ds.series(ind.id)
         if obs.empty:
             rows.append({"Indikator": ind.title, "Periode": "–", "Verdi": formatting.MISSING,
-                         "Kilde": ", ".join(ds.source(s).publisher for s in ind.source
-                                            if ds.available(s))})
+                         "Kilde": ", ".join(ds.source(s).publisher for s in ds.sources_of(ind.id))
+                         or "–"})
             continue
         last = obs.iloc[-1]
         src = ds.source(last["source"])
@@ -405,4 +411,4 @@ REGISTER_NOTE = """\
 def register_note(ds):
     """The method note on the register extracts (denominators, national values, geography), or
     None for editions that do not use them."""
-    return REGISTER_NOTE if ds.available("nki_kvalitetsindikatorer") else None
+    return REGISTER_NOTE if ds.knows("nki_kvalitetsindikatorer") else None

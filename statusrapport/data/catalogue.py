@@ -29,6 +29,7 @@ class Indicator:
     target: dict = None
     result: int = None
     projection: bool = False  # values for future periods (e.g. SSB population projections)
+    plausible: tuple = None  # (min, max): an import outside this range must be confirmed
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,15 @@ def load(path, source_ids=None):
             problems.append(Problem(where, "indikator-id er brukt før", column="id", value=entry["id"]))
         if entry.get("target") is not None:
             _check_target(entry["target"], where, problems)
-        known = set(REQUIRED) | {"target", "result", "projection"}
+        plausible = entry.get("plausible")
+        if plausible is not None and not (
+                isinstance(plausible, list) and len(plausible) == 2
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in plausible)
+                and plausible[0] < plausible[1]):
+            problems.append(Problem(where, "forventet [minste, største] rimelige verdi, f.eks. "
+                                    "plausible: [10, 120]", column="plausible", value=plausible))
+            plausible = None
+        known = set(REQUIRED) | {"target", "result", "projection", "plausible"}
         for key in entry:
             if key not in known:
                 problems.append(Problem(where, f"ukjent felt; gyldige felt: {', '.join(sorted(known))}",
@@ -108,7 +117,8 @@ def load(path, source_ids=None):
         indicators[str(entry["id"])] = Indicator(
             str(entry["id"]), entry["chapter"], entry["title"], entry["definition"], entry["unit"],
             entry["decimals"], entry["direction"], srcs, levels,
-            entry.get("target"), entry.get("result"), bool(entry.get("projection")))
+            entry.get("target"), entry.get("result"), bool(entry.get("projection")),
+            tuple(plausible) if plausible else None)
     results = raw.get("results") or []
     if not isinstance(results, list):
         problems.append(Problem(path, "'results' skal være en liste", column="results"))

@@ -1,6 +1,6 @@
 """Everything a chapter reads, in one object: the edition, catalogue, geography, observations
-(filtered to the edition's data year), tiltak and narrative. Files are read lazily, and each one
-is checked against its source record before use."""
+(filtered to the edition's data year, as known at its data cut-off), tiltak and narrative.
+Files are read lazily, and each one is checked against its source record before use."""
 
 import datetime
 from functools import cached_property
@@ -13,10 +13,10 @@ from statusrapport import periods
 from statusrapport.periods import label as period_label
 from statusrapport.chapter import formatting, targets
 from statusrapport.data import catalogue as catalogue_mod
-from statusrapport.data import geography, narrative, observations, sources, tiltak
+from statusrapport.data import geography, narrative, observations, sources, tiltak, vintages
 from statusrapport.data.fileio import opened
 from statusrapport.errors import DataError, ParameterError, Problem
-from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE
+from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE, VINTAGE
 
 
 class Dataset:
@@ -72,26 +72,51 @@ class Dataset:
         if problems:
             raise DataError(problems)
 
-    def available(self, source_id):
-        """Whether this edition may use the source (``first_edition`` in its record)."""
-        src = self.sources.get(source_id)
-        return src is None or src.available_in(self.edition.name)
-
     def source(self, source_id):
         """A source record; using it makes the chapter depend on its file (for the cache)."""
         opened(self.data_dir / "sources" / f"{source_id}.yml")
         return self.sources[source_id]
 
+    def vintage_files(self, source_id):
+        """The source's observation files this edition sees (dated at or before its cut-off)."""
+        return vintages.visible(vintages.files(self.data_dir, source_id,
+                                               self.sources[source_id].files),
+                                self.edition.data_cutoff)
+
+    def knows(self, source_id):
+        """Whether the source was known at the edition's cut-off: it has observations dated by
+        then, or (a source without observation files) it was published by then."""
+        src = self.sources[source_id]
+        if vintages.files(self.data_dir, source_id, src.files):
+            return bool(self.vintage_files(source_id))
+        return src.published <= self.edition.data_cutoff
+
+    def known_as_of(self):
+        """The date of the newest data this edition sees (its latest vintage), as YYYY-MM-DD."""
+        dates = [vintages.date_of(p) for s in self.sources for p in self.vintage_files(s)]
+        return max(dates) if dates else self.edition.data_cutoff
+
+    def sources_of(self, id):
+        """The indicator's sources (catalogue order) that this edition knows."""
+        return [s for s in self.indicator(id).source if self.knows(s)]
+
     def _source_frame(self, source_id):
         if source_id not in self._frames:
             self.source(source_id)
-            rel = f"observations/{source_id}.csv"
-            self._verify([rel])
-            frame, problems = observations.read(self.data_dir / rel, self.catalogue, self.geography,
-                                                set(self.sources), self.today)
-            if problems:
-                raise DataError(problems)
-            # Once per file: the edition's periods, area names, a stable order.
+            paths = self.vintage_files(source_id)
+            self._verify([p.relative_to(self.data_dir).as_posix() for p in paths])
+            frames = []
+            for path in paths:
+                frame, problems = observations.read(path, self.catalogue, self.geography,
+                                                    set(self.sources), self.today)
+                if problems:
+                    raise DataError(problems)
+                frames.append(frame)
+            # The latest vintage at or before the cut-off, for every key.
+            frame = vintages.latest(frames)
+            if frame is None:
+                frame = pd.DataFrame(columns=COLUMNS + [VINTAGE]).astype({"value": float})
+            # Once per source: the edition's periods, area names, a stable order.
             frame = frame[frame["period"].map(periods.end_year) <= self.edition.data_year]
             frame = frame.assign(name=[self.geography.name(lv, c) for lv, c in
                                        zip(frame["geo_level"], frame["geo_code"])])
@@ -100,14 +125,14 @@ class Dataset:
         return self._frames[source_id]
 
     def observations(self, ids, level=None, codes=None):
-        """Observations of indicators ``ids`` up to the edition's data year."""
+        """Observations of indicators ``ids`` up to the edition's data year, as known at its
+        data cut-off (the latest vintage of each value)."""
         ids = [ids] if isinstance(ids, str) else list(ids)
         unknown = [i for i in ids if i not in self.catalogue.indicators]
         if unknown:
             raise DataError(Problem("data/catalogue.yml", "ukjent indikator", value=", ".join(unknown)))
-        wanted = {s for i in ids for s in self.catalogue.indicators[i].source if self.available(s)}
-        rels = [f"observations/{s}.csv" for s in sorted(wanted)]
-        have = [s for s, r in zip(sorted(wanted), rels) if (self.data_dir / r).exists()]
+        wanted = {s for i in ids for s in self.catalogue.indicators[i].source}
+        have = [s for s in sorted(wanted) if self.vintage_files(s)]
         frames = [f[f["indicator"].isin(ids)] for f in map(self._source_frame, have)]
         obs = (pd.concat(frames) if frames else pd.DataFrame(columns=COLUMNS + ["name"]))
         if level is not None:
@@ -149,8 +174,8 @@ class Dataset:
         ids = [ids] if isinstance(ids, str) else list(ids)
         parts = []
         shown = set(obs["source"]) if obs is not None else None
-        for sid in dict.fromkeys(s for i in ids for s in self.indicator(i).source):
-            if (shown is not None and sid not in shown) or not self.available(sid):
+        for sid in dict.fromkeys(s for i in ids for s in self.sources_of(i)):
+            if shown is not None and sid not in shown:
                 continue
             src = self.source(sid)
             text = f"{src.publisher}: {src.title}"
@@ -160,7 +185,7 @@ class Dataset:
                 if lines and len(lines) <= 4:
                     text += f", linje {', '.join(lines)}"
             parts.append(f"{text} ({src.licence})")
-        return "Kilde: " + "; ".join(parts) + "."
+        return "Kilde: " + ("; ".join(parts) or "ingen kilde publisert før datagrensen") + "."
 
     def value_text(self, id, value):
         ind = self.indicator(id)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from statusrapport.data import catalogue as catalogue_mod
-from statusrapport.data import geography, observations, sources
+from statusrapport.data import geography, observations, sources, vintages
 from statusrapport.errors import DataError
 
 
@@ -16,14 +16,16 @@ def overview(root, chapter=None):
     cat = catalogue_mod.load(data / "catalogue.yml", set(srcs))
     geo = geography.load(data)
     frames, problems = [], []
-    for path in sorted((data / "observations").glob("*.csv")):
-        frame, found = observations.read(path, cat, geo, set(srcs), datetime.date.today())
-        problems += found
-        if frame is not None:
-            frames.append(frame)
+    for source_id in sorted(srcs):  # every value as known now (the latest vintage)
+        found_frames = []
+        for path in vintages.files(data, source_id):
+            frame, found = observations.read(path, cat, geo, set(srcs), datetime.date.today())
+            problems += found
+            found_frames.append(frame)
+        frames.append(vintages.latest(found_frames))
     if problems:
         raise DataError(problems)
-    obs = pd.concat(frames).dropna(subset=["value"])
+    obs = pd.concat([f for f in frames if f is not None]).dropna(subset=["value"])
     rows = []
     for ind in cat.indicators.values():
         if chapter and ind.chapter != chapter:

@@ -1,4 +1,4 @@
-"""Reading and checking the tidy observation tables (``data/observations/*.csv``).
+"""Reading and checking the tidy observation tables (``data/observations/<source>/<vintage>.csv``).
 
 Our own files are strict: UTF-8, comma separated, dot as decimal separator. Every problem names
 file, row (as a spreadsheet shows it, header = row 1), column, value and what was expected."""
@@ -13,7 +13,8 @@ import pandas as pd
 
 from statusrapport import periods
 from statusrapport.errors import Problem
-from statusrapport.model import COLUMNS, KEY, LEVELS, NATIONAL, NATIONAL_CODE, NON_NEGATIVE, STATUSES
+from statusrapport.model import (COLUMNS, KEY, LEVELS, NATIONAL, NATIONAL_CODE, NON_NEGATIVE,
+                                 STATUSES, VINTAGE)
 from statusrapport.data import fileio
 from statusrapport.data.fileio import opened
 
@@ -125,9 +126,21 @@ def read_table(path, columns, problems):
 
 
 def read(path, catalogue, geography, source_ids, today=None):
-    """Returns (DataFrame, problems). Rows with problems are left out of the frame."""
+    """Returns (DataFrame, problems). Rows with problems are left out of the frame. The file is
+    ``<source>/<vintage>.csv``; the frame has a ``vintage`` column with the file's date."""
+    from statusrapport.data import vintages
+
     today = today or datetime.date.today()
     path, problems = Path(path), []
+    stem = vintages.parse(path.stem)
+    if stem is None:
+        return None, [Problem(path, "filnavnet skal være datoen verdiene ble kjent (ÅÅÅÅ-MM-DD.csv) "
+                              "i mappen til kilden, f.eks. observations/seed002/2024-03-01.csv; "
+                              "kjør python -m statusrapport.data.vintages for å flytte filen")]
+    if stem[0] > today.isoformat():
+        return None, [Problem(path, f"datoen i filnavnet ligger fram i tid (i dag er "
+                              f"{today.isoformat()}); bruk datoen leveransen kom")]
+    owner = path.parent.name
     text = _decode(path, problems)
     if text is None:
         return None, problems
@@ -162,8 +175,8 @@ def read(path, catalogue, geography, source_ids, today=None):
             bad("indicator", "ukjent indikator (ikke i catalogue.yml)")
         if rec["source"] not in source_ids:
             bad("source", "ukjent kilde (ingen post i data/sources/)")
-        elif rec["source"] != path.stem:
-            bad("source", f"forventet '{path.stem}' (filen hører til kilden med samme navn)")
+        elif rec["source"] != owner:
+            bad("source", f"forventet '{owner}' (filen hører til kilden med samme navn som mappen)")
         elif ind is not None and rec["source"] not in ind.source:
             bad("source", f"indikatoren '{ind.id}' har ikke denne kilden i catalogue.yml "
                 f"(har: {', '.join(ind.source)}); raden ville aldri blitt brukt")
@@ -204,4 +217,5 @@ def read(path, catalogue, geography, source_ids, today=None):
             good.append(rec)
     frame = pd.DataFrame(good, columns=COLUMNS)
     frame["value"] = frame["value"].astype(float)
+    frame[VINTAGE] = stem[0]
     return frame, problems

@@ -1,5 +1,6 @@
 """Source records (``data/sources/<id>.yml``): provenance and sha256 of every data file."""
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from statusrapport.build.hashing import sha256
 from statusrapport.errors import DataError, Problem
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
-REQUIRED = ("id", "title", "publisher", "origin", "licence", "retrieved", "files")
+REQUIRED = ("id", "title", "publisher", "origin", "licence", "published", "retrieved", "files")
 
 
 @dataclass(frozen=True)
@@ -21,15 +22,10 @@ class Source:
     publisher: str
     origin: str
     licence: str
+    published: str  # YYYY-MM-DD: when the source made these values known (the first vintage)
     retrieved: str
     files: dict  # path relative to data/ -> sha256
     spec: dict  # optional import spec for deliveries
-    first_edition: str = ""  # optional: the first edition that may use this source
-
-    def available_in(self, edition):
-        """False for editions older than ``first_edition`` (data published after their time)."""
-        return not self.first_edition or int(str(edition)) >= int(self.first_edition)
-
 
 
 def _check_files(path, files, problems):
@@ -77,14 +73,29 @@ def load_all(data_dir):
             problems.append(Problem(path, f"id skal være lik filnavnet ({path.stem})", column="id",
                                     value=raw["id"]))
         files = _check_files(path, raw["files"], problems)
-        if files is None:
+        published = _date(raw["published"])
+        if published is None:
+            problems.append(Problem(path, "forventet en dato (ÅÅÅÅ-MM-DD) for når kilden ble "
+                                    "publisert, f.eks. published: 2024-03-01", column="published",
+                                    value=raw["published"]))
+        if files is None or published is None:
             continue
         found[str(raw["id"])] = Source(str(raw["id"]), raw["title"], raw["publisher"], raw["origin"],
-                                       raw["licence"], str(raw["retrieved"]), files,
-                                       raw.get("import") or {}, str(raw.get("first_edition") or ""))
+                                       raw["licence"], published, str(raw["retrieved"]), files,
+                                       raw.get("import") or {})
     if problems:
         raise DataError(problems)
     return found
+
+
+def _date(value):
+    """YYYY-MM-DD for a YAML date or a date string, else None."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    try:
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        return None
 
 
 def verify(data_dir, sources, only=None):
@@ -107,3 +118,44 @@ def verify(data_dir, sources, only=None):
 def owner(sources, rel):
     """The source that records ``rel`` (a path relative to data/), or None."""
     return next((s for s in sources.values() if rel in s.files), None)
+
+
+# -- editing a record: only the lines under ``files:`` change (a text edit, so the record keeps
+# its comments, wrapping and every other field exactly as written) --------------------------
+
+def _record_path(data_dir, source_id):
+    return Path(data_dir) / "sources" / f"{source_id}.yml"
+
+
+def add_files(data_dir, source_id, digests):
+    """Record ``{path relative to data/: sha256}`` in the source's ``files:``; a path already
+    listed gets its new digest on its own line."""
+    path = _record_path(data_dir, source_id)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = next((n for n, line in enumerate(lines) if re.match(r"^files:", line)), None)
+    if start is None:
+        raise DataError(Problem(path, "mangler 'files:'; legg til linjen files: {} og importer på nytt"))
+    if re.match(r"^files:\s*\{\s*\}\s*$", lines[start]):
+        lines[start] = "files:"
+    end = start + 1
+    while end < len(lines) and re.match(r"^\s+\S", lines[end]):
+        end += 1
+    for rel, digest in digests.items():
+        hit = next((n for n in range(start + 1, end)
+                    if re.match(rf"^\s+{re.escape(rel)}:", lines[n])), None)
+        if hit is not None:
+            lines[hit] = re.sub(r"[0-9a-f]{64}", digest, lines[hit])
+        else:
+            lines.insert(end, f"  {rel}: {digest}")
+            end += 1
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def rename_file(data_dir, source_id, old_rel, new_rel):
+    """Rename one path in the source's ``files:`` (same digest)."""
+    path = _record_path(data_dir, source_id)
+    text = path.read_text(encoding="utf-8")
+    new = re.sub(rf"^(\s+){re.escape(old_rel)}:", rf"\g<1>{new_rel}:", text, count=1, flags=re.M)
+    if new == text:
+        raise DataError(Problem(path, f"{old_rel} står ikke under files:; legg den til og prøv igjen"))
+    path.write_text(new, encoding="utf-8")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from statusrapport.data import catalogue as catalogue_mod
 from statusrapport import edition
-from statusrapport.data import fileio, geography, narrative, observations, sources, tiltak
+from statusrapport.data import fileio, geography, narrative, observations, sources, tiltak, vintages
 from statusrapport.errors import DataError, ParameterError, PlaceholderError, Problem
 from statusrapport.model import CHAPTERS, SUMMARY
 
@@ -29,14 +29,19 @@ def run(root, today=None):
 
     srcs = collect(sources.load_all, data) or {}
     problems.extend(sources.verify(data, srcs))
-    for path in sorted((data / "observations").glob("*.csv")):
+    for path in vintages.flat_files(data):
+        problems.append(Problem(path, "observasjonsfilen ligger i den gamle formen uten dato; kjør "
+                                "python -m statusrapport.data.vintages, som flytter den til "
+                                f"observations/{path.stem}/<published>.csv"))
+    obs_files = sorted((data / "observations").glob("*/*.csv"))
+    for path in obs_files:
         rel = path.relative_to(data).as_posix()
         if sources.owner(srcs, rel) is None:
             problems.append(Problem(path, "filen har ingen kildepost i data/sources/"))
     cat = collect(catalogue_mod.load, data / "catalogue.yml", set(srcs))
     geo = collect(geography.load, data)
     if cat and geo:
-        for path in sorted((data / "observations").glob("*.csv")):
+        for path in obs_files:
             _, found = observations.read(path, cat, geo, set(srcs), today)
             problems.extend(found)
         values = {i.id: dict.fromkeys(FIELDS + (("mål", "status") if i.target else ()), "x")

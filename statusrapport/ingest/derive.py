@@ -1,7 +1,9 @@
 """Build the geography tables and tidy observations from the register snapshots.
 
-Everything here reads only ``data/snapshots/`` and writes ``data/geography/`` and
-``data/observations/<source>.csv``. Run ``python -m statusrapport.ingest.derive`` after a snapshot
+Everything here reads only ``data/snapshots/`` (and the source records, for the vintage date)
+and writes ``data/geography/`` and the observations of the sources in :data:`DERIVED`, one
+vintage file each (``data/observations/<source>/<vintage>.csv``: the source's latest vintage, or
+its ``published:`` date when it has none yet). Run ``python -m statusrapport.ingest.derive`` after a snapshot
 changes; the output is deterministic (sorted rows, fixed number format, LF line endings), so
 ``git diff`` shows exactly what moved. Nothing is estimated: rates over several areas are
 sum(numerator) / sum(population) with the population of the rate's own year, and nothing is
@@ -14,10 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from statusrapport.model import COLUMNS, LEVELS, NATIONAL, NATIONAL_CODE
+from statusrapport.model import COLUMNS, LEVELS, NATIONAL, NATIONAL_CODE, vintage_file
 
 DATA = Path("data")  # relative to the project folder the command runs in, like build.py
 SNAP = DATA / "snapshots"
+# Sources whose observations are computed here (sums over areas, rates per inhabitant): their
+# files are never imported into or edited by hand (build.py import refuses them).
+DERIVED = ("skde_helseatlas", "ssb_hf_kapasitet", "ssb_kostra_11996", "ssb_befolkning_alder",
+           "nki_kvalitetsindikatorer", "npr_nokkeltall", "skde_helseatlas_somatikk",
+           "ssb_befolkning_2024", "helsefellesskap_proxy")
 
 
 RHF = {"H03": "Helse Vest", "H04": "Helse Midt-Norge", "H05": "Helse Nord",
@@ -647,23 +654,37 @@ def helsefellesskap_proxy(komm):
 
 # ---------------------------------------------------------------------------------- main
 
+def output_file(data_dir, source_id):
+    """Where a derived source's observations go (relative to data/): its latest vintage file,
+    or a new one dated by the record's ``published:``."""
+    from statusrapport.data import fileio, vintages
+
+    existing = vintages.files(data_dir, source_id)
+    if existing:
+        return existing[-1].relative_to(data_dir).as_posix()
+    record = fileio.read_yaml(Path(data_dir) / "sources" / f"{source_id}.yml", log=False)
+    return vintage_file(source_id, str(record["published"]))
+
+
 def build(snap=SNAP):
     """All derived tables, keyed by their path relative to data/."""
     komm = kommuner(snap)
     pop = population(komm, snap)
-    return {
-        "geography/kommuner.csv": komm,
-        "geography/units.csv": units(snap),
-        "observations/skde_helseatlas.csv": skde_helseatlas(snap),
-        "observations/ssb_hf_kapasitet.csv": ssb_hf_kapasitet(komm, pop, snap),
-        "observations/ssb_kostra_11996.csv": ssb_kostra_11996(komm, pop, snap),
-        "observations/ssb_befolkning_alder.csv": ssb_befolkning_alder(komm, pop),
-        "observations/nki_kvalitetsindikatorer.csv": nki(snap),
-        "observations/npr_nokkeltall.csv": npr_nokkeltall(pop, snap),
-        "observations/skde_helseatlas_somatikk.csv": skde_helseatlas_somatikk(snap),
-        "observations/ssb_befolkning_2024.csv": ssb_befolkning_2024(komm),
-        "observations/helsefellesskap_proxy.csv": helsefellesskap_proxy(komm),
+    tables = {
+        "skde_helseatlas": skde_helseatlas(snap),
+        "ssb_hf_kapasitet": ssb_hf_kapasitet(komm, pop, snap),
+        "ssb_kostra_11996": ssb_kostra_11996(komm, pop, snap),
+        "ssb_befolkning_alder": ssb_befolkning_alder(komm, pop),
+        "nki_kvalitetsindikatorer": nki(snap),
+        "npr_nokkeltall": npr_nokkeltall(pop, snap),
+        "skde_helseatlas_somatikk": skde_helseatlas_somatikk(snap),
+        "ssb_befolkning_2024": ssb_befolkning_2024(komm),
+        "helsefellesskap_proxy": helsefellesskap_proxy(komm),
     }
+    assert tuple(tables) == DERIVED
+    data_dir = Path(snap).parent
+    return {"geography/kommuner.csv": komm, "geography/units.csv": units(snap),
+            **{output_file(data_dir, s): df for s, df in tables.items()}}
 
 
 def main(out=DATA, snap=SNAP):
@@ -673,5 +694,73 @@ def main(out=DATA, snap=SNAP):
         print(f"{rel}: {len(df)} rader")
 
 
+def new_vintage(vintage, data_dir=DATA):
+    """After a register snapshot was replaced by a new extract: every derived source whose
+    values changed gets a new vintage file ``observations/<source>/<vintage>.csv`` with only the
+    new and changed rows (earlier vintages, and so published editions, stay as they are); the
+    source's snapshot files are kept under ``snapshots/<source>/deliveries/<vintage>/`` and the
+    record's hash lines are updated (no other line changes). Returns the files written."""
+    from statusrapport.data import sources, vintages
+    from statusrapport.model import KEY, delivery_dir
+
+    import datetime
+
+    from statusrapport.ingest.command import check_vintage
+
+    data_dir = Path(data_dir)
+    written, plan = [], []
+    for rel, df in build(data_dir / "snapshots").items():
+        source_id = Path(rel).parent.name
+        if source_id not in DERIVED:
+            continue
+        known = vintages.latest([pd.read_csv(p, dtype=str, keep_default_na=False)
+                                 for p in vintages.files(data_dir, source_id)])
+        old = {} if known is None else {tuple(r[k] for k in KEY): (r["value"], r["status"])
+                                        for r in known.to_dict("records")}
+        changed = df[[old.get(tuple(r[k] for k in KEY)) != (r["value"], r["status"])
+                      for r in df.to_dict("records")]]
+        if not changed.empty:  # checked for every source before anything is written
+            plan.append((source_id, changed, check_vintage(data_dir.parent, data_dir, source_id,
+                                                           vintage, datetime.date.today())))
+    for source_id, changed, stem in plan:
+        target = data_dir / vintage_file(source_id, stem)
+        write_csv(changed, target)
+        digests = {target.relative_to(data_dir).as_posix(): None}
+        kept = data_dir / delivery_dir(source_id, stem)
+        for raw in sorted((data_dir / "snapshots" / source_id).glob("*")):
+            if raw.is_file():
+                kept.mkdir(parents=True, exist_ok=True)
+                (kept / raw.name).write_bytes(raw.read_bytes())
+                digests[raw.relative_to(data_dir).as_posix()] = None
+                digests[(kept / raw.name).relative_to(data_dir).as_posix()] = None
+        from statusrapport.build.hashing import sha256
+
+        sources.add_files(data_dir, source_id, {r: sha256(data_dir / r) for r in digests})
+        written.append(target)
+        print(f"{target.relative_to(data_dir)}: {len(changed)} nye eller endrede rader")
+    return written
+
+
 if __name__ == "__main__":
-    main()
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m statusrapport.ingest.derive",
+        description="Bygg geografien og registerobservasjonene fra data/snapshots/. Med --vintage: "
+                    "etter et nytt registeruttrekk, skriv bare nye og endrede tall som en ny vintage.")
+    parser.add_argument("--vintage", metavar="ÅÅÅÅ-MM-DD",
+                        help="datoen det nye uttrekket kom (tallene er kjent fra denne datoen)")
+    args = parser.parse_args()
+    if args.vintage:
+        from statusrapport.errors import StatusrapportError
+
+        try:
+            files = new_vintage(args.vintage)
+        except StatusrapportError as err:
+            print(f"FEIL: {err}", file=sys.stderr)
+            sys.exit(err.exit_code)
+        print(f"{len(files)} nye vintage-filer." if files else
+              "Ingen tall er endret; ingen ny vintage er skrevet.")
+    else:
+        main()

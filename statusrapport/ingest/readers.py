@@ -104,13 +104,15 @@ def read_delivery(path, spec: dict, source_id: str) -> pd.DataFrame:
     reader = {"jsonstat2": _read_jsonstat2, "csv": _read_csv, "xlsx": _read_xlsx}[spec["format"]]
     notes = []
     raw = reader(path, spec, problems, notes)
-    rows = _tidy(path, spec, source_id, raw, problems)
+    ambiguous = []
+    rows = _tidy(path, spec, source_id, raw, problems, ambiguous)
     if problems:
         raise DataError(problems)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["value"] = frame["value"].astype(float)
     frame = frame.sort_values(SERIES_KEY, kind="stable").reset_index(drop=True)
     frame.attrs["notes"] = notes
+    frame.attrs["ambiguous"] = ambiguous  # cells like "42.700" under decimal comma (Problems)
     return frame
 
 
@@ -177,8 +179,9 @@ def _filter_sets(spec):
 # at (the cell, for duplicate messages) and cols (dimension/column names for messages).
 
 
-def _tidy(path, spec, source_id, raw, problems):
-    """Map delivery codes to our ids, check them, and flag duplicate keys."""
+def _tidy(path, spec, source_id, raw, problems, ambiguous):
+    """Map delivery codes to our ids, check them, and flag duplicate keys. Cells whose number
+    may be a dot-decimal value read as thousands go to ``ambiguous``."""
     mappers = {"geo": _geo_mapper(spec), "period": _parse_period,
                "indicator": _indicator_mapper(spec)}
     fixed = {"geo": spec.get("geo_code", NATIONAL_CODE if spec["geo_level"] == NATIONAL else None),
@@ -213,11 +216,28 @@ def _tidy(path, spec, source_id, raw, problems):
                 f"{rec['at']}", row=rec["row"], value="/".join(key)))
             continue
         first_seen[key] = rec["at"]
+        if rec.get("dot_group"):
+            as_decimal = (rec["dot_group"].replace(".", ",").rstrip("0").rstrip(",")
+                          if rec["dot_group"].count(".") == 1 else None)
+            ambiguous.append(Problem(
+                path, f"punktum fulgt av nøyaktig tre sifre, men importoppsettet sier desimalkomma: "
+                f"lest som {_plain(rec['value'])} med punktum som tusenskille"
+                + (f"; var det ment som {as_decimal} med desimalpunktum?" if as_decimal else ""),
+                row=rec["row"], column=rec["value_column"], value=rec["dot_group"]))
         rows.append([*key, rec["value"], status, source_id, rec["where"]])
     for (column, code, message), (row, count) in bad_codes.items():
         suffix = f" ({count} forekomster)" if count > 1 else ""
         problems.append(Problem(path, message + suffix, row=row, column=column, value=code))
     return rows
+
+
+def _plain(value):
+    return f"{value:,.0f}".replace(",", " ") if float(value).is_integer() else repr(value)
+
+
+# A dot followed by exactly three digits ("42.700"): thousands under decimal comma, but the most
+# common sign of a dot-decimal file read against a decimal-comma spec.
+DOT_GROUP = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
 
 
 class _Invalid(str):
@@ -604,10 +624,14 @@ def _table_records(path, spec, rows, prefix, problems, truncate_check):
                 problems.append(Problem(path, _number_help(decimal), row=number, column=column,
                                         value=cells[where[column]]))
             value, status = parsed if parsed else (_BAD, "")
+            cell = cells[where[column]]
+            dot_group = (_text(cell) if decimal == "," and isinstance(cell, str)
+                         and DOT_GROUP.fullmatch(_text(cell)) else None)
             records.append({
                 **codes, "period": period or codes["period"], "value": value,
                 "status": status, "row": number, "where": f"{prefix} rad {number}",
-                "at": f"rad {number}", "cols": cols,
+                "at": f"rad {number}", "cols": cols, "dot_group": dot_group,
+                "value_column": column,
             })
     return records
 
