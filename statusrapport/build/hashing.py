@@ -76,6 +76,25 @@ class Inputs:
         return cls(found, _text(sys.version, __version__, git_commit(root), found))
 
 
+def watched(root, params_file, output):
+    """What no chapter may change: every input file (by sha256) and every file under
+    ``output`` (by size and modification time), except the builds' own staging folders."""
+    state = {rel: sha256(path) for rel, path in input_files(root, params_file) if path.is_file()}
+    output = Path(output)
+    for path in sorted(output.rglob("*")) if output.is_dir() else ():
+        rel = path.relative_to(output)
+        if rel.parts[0].startswith(".") or not path.is_file():
+            continue  # .build-* staging folders (ours and other builds'), .lock
+        st = path.stat()
+        state[f"output/{rel.as_posix()}"] = (st.st_size, st.st_mtime_ns)
+    return state
+
+
+def changed(before, after):
+    """The keys of two :func:`watched` states that differ, sorted."""
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
 def fingerprint(inputs, edition, region, formats, chapters, allow_errors):
     """The fingerprint of one edition/region built from ``inputs`` as asked."""
     return _text(inputs.digest, [edition, region, sorted(formats), sorted(chapters), bool(allow_errors)])

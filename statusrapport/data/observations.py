@@ -84,9 +84,11 @@ def _records(path, text, problems):
 def _decode(path, problems):
     """The file's text, or None with a problem added; our own files are UTF-8."""
     try:
-        raw = opened(path).read_bytes()
+        raw = fileio.read_bytes(opened(path), problems)
     except FileNotFoundError:
         problems.append(Problem(path, "filen mangler"))
+        return None
+    if raw is None:
         return None
     return fileio.decode(path, raw, problems) if raw.strip() else ""
 

@@ -42,7 +42,8 @@ def run(root, today=None):
         values = {i.id: dict.fromkeys(FIELDS + (("mål", "status") if i.target else ()), "x")
                   for i in cat.indicators.values()}
         for path in sorted((data / "narrative").rglob("*.md")):
-            text = fileio.decode(path, path.read_bytes(), problems)
+            raw = fileio.read_bytes(path, problems)
+            text = None if raw is None else fileio.decode(path, raw, problems)
             if text is not None:
                 collect(narrative.fill, text, values, str(path))
         for path in sorted((data / "narrative").glob("*/*.md")):

@@ -326,7 +326,8 @@ def _number_help(decimal):
 
 
 def _read_jsonstat2(path, spec, problems, notes):
-    text = fileio.decode(path, path.read_bytes(), problems, notes)
+    raw = fileio.read_bytes(path, problems)
+    text = None if raw is None else fileio.decode(path, raw, problems, notes)
     if text is None:
         return []
     try:
@@ -489,7 +490,8 @@ def _sniff_separator(line):
 
 
 def _read_csv(path, spec, problems, notes):
-    text = fileio.decode(path, path.read_bytes(), problems, notes, allow_cp1252=True)
+    raw = fileio.read_bytes(path, problems)
+    text = None if raw is None else fileio.decode(path, raw, problems, notes, allow_cp1252=True)
     if text is None:
         return []
     lines = text.splitlines(keepends=True)

@@ -16,10 +16,50 @@ _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 
 
-def out_dir_for(output, edition, region):
-    """``output/<edition>/`` for the national edition, ``output/<edition>/<region>/`` otherwise."""
-    base = Path(output) / edition
+DRAFT_SUFFIX = "-utkast"  # output/2026-utkast/: partial builds, never the published edition
+FAILED_SUFFIX = ".failed"  # output/2026.failed/: notebooks and logs of a failed build
+
+
+def out_dir_for(output, edition, region, draft=False):
+    """``output/<edition>/`` for the national edition, ``output/<edition>/<region>/`` otherwise;
+    ``output/<edition>-utkast/...`` for a draft."""
+    base = Path(output) / (edition + (DRAFT_SUFFIX if draft else ""))
     return base if region == NATIONAL else base / region
+
+
+def failed_dir_for(output, edition, region):
+    """Beside the published edition, never inside it: ``output/<edition>.failed/[<region>/]``."""
+    base = Path(output) / (edition + FAILED_SUFFIX)
+    return base if region == NATIONAL else base / region
+
+
+def is_partial(output, edition, region, chapters, formats):
+    """A build of some chapters, or of fewer formats than the published edition has, is
+    partial: it goes to the draft folder and leaves the published edition alone."""
+    if chapters:
+        return True
+    published = out_dir_for(output, edition, region)
+    return any((published / f"statusrapport.{f}").exists() for f in ("html", "pdf")
+               if f not in formats)
+
+
+@contextmanager
+def read_only(folder):
+    """Make the files under ``folder`` read-only while the block runs (chapters run then: a
+    cell cannot overwrite the published report), and give them their modes back after."""
+    modes = {}
+    for path in Path(folder).rglob("*") if Path(folder).is_dir() else ():
+        if path.is_file() and not path.is_symlink():
+            modes[path] = path.stat().st_mode
+            path.chmod(modes[path] & ~0o222)
+    try:
+        yield
+    finally:
+        for path, mode in modes.items():
+            try:
+                path.chmod(mode)
+            except FileNotFoundError:  # replaced meanwhile by another build of this edition
+                pass
 
 
 def _exchange(a, b):
