@@ -49,10 +49,31 @@ def _package_files():
         yield f"statusrapport/{path.relative_to(PACKAGE).as_posix()}", path
 
 
+def links_outside(root):
+    """Problems for symbolic links in the project's input folders that point outside the
+    project (a narrative linked to /etc/passwd would otherwise be read and published)."""
+    from statusrapport.errors import Problem
+
+    root = Path(root).resolve()
+    found = []
+    for sub in TREES:
+        for path in sorted((root / sub).rglob("*")):
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                found.append(Problem(path.relative_to(root).as_posix(), "er en symbolsk lenke til "
+                                     "noe utenfor prosjektet; kopier filen inn i stedet for å lenke"))
+    return found
+
+
 def input_files(root, params_file=None):
     """(relative path, path) of every file a build reads: data, notebooks, params (and the
-    edition file given, wherever it is), templates, requirements and the package itself."""
+    edition file given, wherever it is), templates, requirements and the package itself.
+    Raises DataError for links that leave the project (:func:`links_outside`)."""
+    from statusrapport.errors import DataError
+
     root = Path(root).resolve()
+    outside = links_outside(root)
+    if outside:
+        raise DataError(outside)
     for sub in TREES:
         for path in sorted((root / sub).rglob("*")):
             if path.is_file() and ".ipynb_checkpoints" not in path.parts:

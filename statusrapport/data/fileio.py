@@ -59,6 +59,9 @@ _LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", _LimitedLoader.con
 # Latin-1 "æøå" never forms valid UTF-8 multi-byte sequences; a file that has some is UTF-8
 # with a corrupted byte, and reading it as cp1252 would garble every æøå in it.
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+# Control characters other than tab and line breaks: invisible in an editor, and refused by
+# Excel and XML (the PDF, the workbook) only after every chapter has run.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def opened(path):
@@ -104,7 +107,7 @@ def decode(path, data, problems, notes=None, allow_cp1252=False):
                                 "UTF-16? lagre filen som UTF-8"))
         return None
     try:
-        return data.decode("utf-8-sig")
+        return _without_control(path, data.decode("utf-8-sig"), problems)
     except UnicodeDecodeError as err:
         first_bad = err.start
     cp1252 = allow_cp1252 and not UTF8_SEQUENCE.search(data)
@@ -113,10 +116,21 @@ def decode(path, data, problems, notes=None, allow_cp1252=False):
             text = data.decode("cp1252")
             if notes is not None:
                 notes.append(f"{Path(path).name}: ikke UTF-8, lest som cp1252 (Latin-1)")
-            return text
+            return _without_control(path, text, problems)
         except UnicodeDecodeError as err:
             first_bad = err.start
     problems.append(Problem(path, f"ikke gyldig UTF-8{' eller cp1252' if cp1252 else ''} (byte "
                             f"{first_bad}); lagre filen som UTF-8", row=data[:first_bad].count(b"\n") + 1,
                             value=data[first_bad:first_bad + 1].hex()))
+    return None
+
+
+def _without_control(path, text, problems):
+    """``text``, or None with a problem naming the line of its first control character."""
+    m = CONTROL.search(text)
+    if m is None:
+        return text
+    problems.append(Problem(path, f"inneholder et usynlig kontrolltegn (U+{ord(m.group()):04X}); "
+                            "fjern det (skriv teksten inn på nytt)",
+                            row=text.count("\n", 0, m.start()) + 1))
     return None

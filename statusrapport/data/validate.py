@@ -5,6 +5,7 @@ from pathlib import Path
 
 from statusrapport.data import catalogue as catalogue_mod
 from statusrapport import edition
+from statusrapport.build import hashing
 from statusrapport.data import fileio, geography, narrative, observations, sources, tiltak
 from statusrapport.errors import DataError, ParameterError, PlaceholderError, Problem
 from statusrapport.model import CHAPTERS, SUMMARY
@@ -27,12 +28,16 @@ def run(root, today=None):
             problems.append(str(err))
         return None
 
+    problems.extend(hashing.links_outside(root))
     srcs = collect(sources.load_all, data) or {}
     problems.extend(sources.verify(data, srcs))
-    for path in sorted((data / "observations").glob("*.csv")):
+    recorded = [p for sub in ("observations", "snapshots") for p in sorted((data / sub).rglob("*"))
+                if p.is_file() and not p.name.startswith(".")]
+    for path in recorded:
         rel = path.relative_to(data).as_posix()
         if sources.owner(srcs, rel) is None:
-            problems.append(Problem(path, "filen har ingen kildepost i data/sources/"))
+            problems.append(Problem(path, "filen har ingen kildepost i data/sources/; før den opp "
+                                    "under files i kildens post (med sha256), eller fjern den"))
     cat = collect(catalogue_mod.load, data / "catalogue.yml", set(srcs))
     geo = collect(geography.load, data)
     if cat and geo:
