@@ -11,7 +11,7 @@ import traceback
 from pathlib import Path
 
 from statusrapport import __version__
-from statusrapport.errors import ParameterError, StatusrapportError, SystemProblem
+from statusrapport.errors import ParameterError, StatusrapportError, SystemProblem, listing
 from statusrapport.model import CHAPTER_TIMEOUT, CHAPTERS, NATIONAL, Exit
 
 ROOT = Path.cwd()
@@ -131,7 +131,7 @@ def _params_path(args):
         return edition.newest(ROOT / "params")
     if not args.params.exists() and (ROOT / "params" / f"{args.params}.yml").exists():
         return ROOT / "params" / f"{args.params}.yml"
-    if not args.params.exists():
+    if not args.params.is_file():
         known = ", ".join(p.stem for p in sorted((ROOT / "params").glob("*.yml")))
         raise ParameterError(f"{args.params}: utgavefilen finnes ikke; utgavene i params/ er: {known}")
     return args.params
@@ -200,8 +200,7 @@ def _validate(argv):
     problems = validate.run(ROOT)
     if problems:
         print(f"{len(problems)} feil funnet:", file=sys.stderr)
-        for p in problems:
-            print(f"  - {p}", file=sys.stderr)
+        print("\n".join(listing(problems)), file=sys.stderr)
         return Exit.DATA
     print("Alle datafiler er gyldige.")
     return Exit.OK

@@ -79,7 +79,12 @@ def read_yaml(path, log=True):
     path = opened(path) if log else path
     if path.stat().st_size > MAX_YAML_BYTES:
         raise yaml.YAMLError(f"filen er større enn {MAX_YAML_BYTES // 2**20} MB; er det riktig fil?")
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LimitedLoader)  # noqa: S506 - safe
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LimitedLoader)  # noqa: S506 - safe
+    except yaml.MarkedYAMLError as err:  # one line, in words: "linje 6: ..."
+        mark = err.problem_mark or err.context_mark
+        where = f"linje {mark.line + 1}: " if mark else ""
+        raise yaml.YAMLError(f"{where}{err.problem or err.context}") from None
 
 
 def read_bytes(path, problems, limit=MAX_TEXT_BYTES):

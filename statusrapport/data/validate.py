@@ -29,7 +29,8 @@ def run(root, today=None):
         return None
 
     problems.extend(hashing.links_outside(root))
-    srcs = collect(sources.load_all, data) or {}
+    srcs, found = sources.read_all(data)
+    problems.extend(found)
     problems.extend(sources.verify(data, srcs))
     recorded = [p for sub in ("observations", "snapshots") for p in sorted((data / sub).rglob("*"))
                 if p.is_file() and not p.name.startswith(".")]
