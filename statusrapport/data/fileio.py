@@ -89,14 +89,13 @@ def read_yaml(path, log=True):
 
 def read_bytes(path, problems, limit=MAX_TEXT_BYTES):
     """The bytes of a data file, or None with a problem added when it is larger than ``limit``
-    (never reads more than that)."""
+    (then it is not read at all)."""
     with open(path, "rb") as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        problems.append(Problem(path, f"filen er større enn {limit // 2**20} MB (grensen for en "
-                                "datafil); del den opp eller sjekk at det er riktig fil"))
-        return None
-    return data
+        if os.fstat(fh.fileno()).st_size > limit:
+            problems.append(Problem(path, f"filen er større enn {limit // 2**20} MB (grensen for "
+                                    "en datafil); del den opp eller sjekk at det er riktig fil"))
+            return None
+        return fh.read()
 
 
 def decode(path, data, problems, notes=None, allow_cp1252=False):
