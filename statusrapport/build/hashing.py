@@ -101,13 +101,20 @@ def watched(root, params_file, output):
     """What no chapter may change: every input file (by sha256) and every file under
     ``output`` (by size and modification time), except the builds' own staging folders."""
     state = {rel: sha256(path) for rel, path in input_files(root, params_file) if path.is_file()}
-    output = Path(output)
-    for path in sorted(output.rglob("*")) if output.is_dir() else ():
-        rel = path.relative_to(output)
+    state.update(tree_state(output, "output/"))
+    return state
+
+
+def tree_state(folder, prefix=""):
+    """{prefix + relative path: (size, mtime)} of the files under ``folder``, leaving out
+    hidden entries at its top (.build-* staging folders of running builds, .lock)."""
+    folder, state = Path(folder), {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        rel = path.relative_to(folder)
         if rel.parts[0].startswith(".") or not path.is_file():
-            continue  # .build-* staging folders (ours and other builds'), .lock
+            continue
         st = path.stat()
-        state[f"output/{rel.as_posix()}"] = (st.st_size, st.st_mtime_ns)
+        state[prefix + rel.as_posix()] = (st.st_size, st.st_mtime_ns)
     return state
 
 

@@ -92,7 +92,7 @@ def build(opt, regions=None, inputs=None):
         lines.append(f"{time.perf_counter() - start:7.1f} s  {text}")
         shown(text)
 
-    stagings = {}
+    stagings, guard = {}, publish.scratch_dir(output)  # guard: a copy of the published edition
     try:
         tasks = []
         for r in regions:
@@ -106,7 +106,7 @@ def build(opt, regions=None, inputs=None):
         progress(f"Utgave {ed.name}: {len(selected)} kapitler × {len(regions)} "
                  f"{'regioner' if len(regions) > 1 else datasets[regions[0]].region_name}")
         limits = execute.Limits(root, Path(ed.path).resolve(), output, opt.timeout)
-        with publish.read_only(publish.out_dir_for(output, ed.name, NATIONAL)):
+        with publish.guarded(publish.out_dir_for(output, ed.name, NATIONAL), guard):
             runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force,
                                         progress=progress, scheduler=opt.scheduler, limits=limits)
         by_region = {r: [run for task, run in zip(tasks, runs) if task.region == r] for r in regions}
@@ -130,7 +130,7 @@ def build(opt, regions=None, inputs=None):
             result.seconds = time.perf_counter() - start
         return results
     finally:
-        for staging in stagings.values():
+        for staging in [guard, *stagings.values()]:
             shutil.rmtree(staging, ignore_errors=True)
 
 

@@ -43,25 +43,6 @@ def is_partial(output, edition, region, chapters, formats):
                if f not in formats)
 
 
-@contextmanager
-def read_only(folder):
-    """Make the files under ``folder`` read-only while the block runs (chapters run then: a
-    cell cannot overwrite the published report), and give them their modes back after."""
-    modes = {}
-    for path in Path(folder).rglob("*") if Path(folder).is_dir() else ():
-        if path.is_file() and not path.is_symlink():
-            modes[path] = path.stat().st_mode
-            path.chmod(modes[path] & ~0o222)
-    try:
-        yield
-    finally:
-        for path, mode in modes.items():
-            try:
-                path.chmod(mode)
-            except FileNotFoundError:  # replaced meanwhile by another build of this edition
-                pass
-
-
 def _exchange(a, b):
     """Swap two paths atomically (Linux renameat2); False if the system cannot."""
     fn = getattr(_libc, "renameat2", None)
@@ -94,6 +75,31 @@ def scratch_dir(output_dir):
     output_dir.mkdir(parents=True, exist_ok=True)
     remove_stale(output_dir)
     return Path(tempfile.mkdtemp(dir=output_dir, prefix=f".build-{os.getpid()}-"))
+
+
+@contextmanager
+def guarded(folder, scratch):
+    """Keep a copy of the published edition in ``folder`` while the block runs (the chapters
+    run then). If a file under it changed and no other build published meanwhile (the
+    manifest is the same), the copy is swapped back in: a chapter can never leave an altered
+    report published. Nothing to do when nothing is published."""
+    from statusrapport.build.hashing import tree_state
+
+    folder = Path(folder)
+    if not (folder / "manifest.json").is_file():
+        yield
+        return
+    backup = Path(scratch) / "published"
+    shutil.copytree(folder, backup, symlinks=True)
+    before, manifest = tree_state(folder), (backup / "manifest.json").read_bytes()
+    try:
+        yield
+    finally:
+        if tree_state(folder) != before:
+            with lock(folder.parent):
+                current = folder / "manifest.json"
+                if not current.is_file() or current.read_bytes() == manifest:
+                    swap_in(backup, folder)
 
 
 @contextmanager
