@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 LINK_SCHEMES = ("https", "mailto")
+RESOURCE_SCHEMES = ("data",)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these inside a scheme ("java\tscript:")
 
 
@@ -28,4 +29,4 @@ def allowed_link(url, relative=True):
 
 def allowed_resource(url):
     """True only for resources embedded in the document itself (``data:`` URIs)."""
-    return _scheme(url) == "data"
+    return _scheme(url) in RESOURCE_SCHEMES

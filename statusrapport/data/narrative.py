@@ -3,6 +3,7 @@ filled from computed values so no number in the prose goes stale."""
 
 import html
 import re
+import xml.etree.ElementTree as ET
 
 import markdown as md
 from markdown.treeprocessors import Treeprocessor
@@ -28,7 +29,7 @@ class _SealLinks(Treeprocessor):
                     el.tag = "span"
                     el.attrib.clear()
                 elif el.tag == "img" and not allowed_resource(el.get("src", "")):
-                    span = md.util.etree.Element("span")
+                    span = ET.Element("span")
                     span.text = f"[bilde: {el.get('alt') or 'uten tekst'}]"
                     span.tail = el.tail
                     parent[i] = span
