@@ -119,8 +119,14 @@ def tree_state(folder, prefix=""):
 
 
 def changed(before, after):
-    """The keys of two :func:`watched` states that differ, sorted."""
-    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    """The keys of two :func:`watched` states that differ, sorted; leaving out what another
+    build may write meanwhile: files of an edition whose manifest.json changed too (it was
+    published) and failed-build folders (``output/<edition>.failed/``)."""
+    keys = [k for k in before.keys() | after.keys() if before.get(k) != after.get(k)]
+    published = {k[: -len("manifest.json")] for k in keys if k.startswith("output/")
+                 and k.endswith("/manifest.json")}
+    return sorted(k for k in keys if not any(k.startswith(folder) for folder in published)
+                  and not (k.startswith("output/") and k.split("/")[1].endswith(".failed")))
 
 
 def fingerprint(inputs, edition, region, formats, chapters, allow_errors):
