@@ -181,6 +181,7 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
     root = Path(root)
     limits = limits or Limits(root, None, root / "output")
     cache_dir = Path(cache_dir or root / ".cache" / "chapters")
+    cache_dir.mkdir(parents=True, exist_ok=True)  # a file in the way fails now, not after the runs
     env = hashing.environment(root)
     runs, todo = [None] * len(tasks), []
     for n, task in enumerate(tasks):

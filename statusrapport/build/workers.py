@@ -97,12 +97,18 @@ class LocalPool(_Pool):
 
     def close(self, abort=False):
         if abort:  # a running chapter may never end: kill the workers (kernels follow them)
-            processes = list((self._pool._processes or {}).values())
-            for proc in processes:
-                proc.kill()
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            for proc in processes:
-                proc.join(5)
+            main = threading.current_thread() is threading.main_thread()
+            held = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None  # a 2nd Ctrl-C
+            try:
+                processes = list((self._pool._processes or {}).values())
+                for proc in processes:
+                    proc.kill()
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                for proc in processes:
+                    proc.join(5)
+            finally:
+                if main:
+                    signal.signal(signal.SIGINT, held)
             return
         self._pool.shutdown(wait=True, cancel_futures=True)
 
