@@ -337,12 +337,6 @@ def tamper_published(p):
                     encoding="utf-8")
 
 
-def hostile_narrative(p):
-    narrative(p, "Vurdering.\n\n[Klikk](javascript:alert(7)) [data](data:text/html,x) "
-                 "[trygg](https://www.helsedirektoratet.no/) ![](file:///etc/passwd) "
-                 "![bilde](http://127.0.0.1:9/p.png) <https://www.regjeringen.no/>\n")
-
-
 def remove_parameters_tag(p):
     path = p / "notebooks" / "04_kompetanse.ipynb"
     nb = nbformat.read(path, as_version=4)

@@ -64,7 +64,13 @@ def _execute(chapter, number, source, parameters, workdir, log_path, limits):
     start = time.perf_counter()
     km, reads = kernels.acquire(source.parent)
     before = hashing.watched(limits.root, limits.params, limits.output)
-    timer = threading.Timer(limits.timeout, kernels.kill, (km,))
+    expired = threading.Event()
+
+    def stop():
+        expired.set()
+        kernels.kill(km)  # papermill then ends with DeadKernelError
+
+    timer = threading.Timer(limits.timeout, stop)
     timer.start()
     try:
         _run_notebook(run, km, source, out, parameters, log_path)
@@ -74,7 +80,7 @@ def _execute(chapter, number, source, parameters, workdir, log_path, limits):
     run.notebook = str(out)
     run.reads = sorted(set(reads.read_text(encoding="utf-8").split()))
     problem = None
-    if run.seconds >= limits.timeout:
+    if expired.is_set():
         problem = ("Tidsgrense", f"kapitlet brukte mer enn {limits.timeout:g} s og ble stoppet; "
                    "se etter en løkke som aldri slutter, eller gi mer tid med --timeout SEKUNDER")
     elif run.status == "done":
