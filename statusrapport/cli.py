@@ -6,11 +6,13 @@ import argparse
 import csv
 import signal
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 from statusrapport import __version__
-from statusrapport.errors import ParameterError, StatusrapportError
-from statusrapport.model import CHAPTERS, NATIONAL, Exit
+from statusrapport.errors import ParameterError, StatusrapportError, SystemProblem, listing
+from statusrapport.model import CHAPTER_TIMEOUT, CHAPTERS, NATIONAL, Exit
 
 ROOT = Path.cwd()
 EPILOG = """\
@@ -30,6 +32,16 @@ def _formats(text):
     if bad or not formats:
         raise argparse.ArgumentTypeError(f"ukjent format '{','.join(bad) or text}'; bruk html,pdf")
     return formats
+
+
+def _timeout(text):
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"--timeout skal være et positivt antall sekunder, fikk '{text}'")
+    return seconds
 
 
 def _jobs(text):
@@ -63,6 +75,9 @@ def build_parser():
     p.add_argument("--jobs", type=_jobs, help="antall kapitler som kjøres samtidig (standard: antall kjerner)")
     p.add_argument("--scheduler", metavar="ADRESSE",
                    help="adresse til en Dask-klynge, f.eks. tcp://10.0.0.5:8786; standard er lokale prosesser")
+    p.add_argument("--timeout", type=_timeout, metavar="SEKUNDER",
+                   help="største kjøretid per kapittel før det stoppes (standard: "
+                        f"{CHAPTER_TIMEOUT} s)")
     p.add_argument("--force", action="store_true", help="kjør alle kapitler på nytt, se bort fra cache")
     p.add_argument("--allow-errors", action="store_true",
                    help="publiser et UTKAST selv om kapitler feiler")
@@ -87,6 +102,27 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("Avbrutt. Rapporten i output/ er uendret.", file=sys.stderr)
         return Exit.INTERRUPTED
+    except Exception as err:  # noqa: BLE001 - the one place that turns any error into a message
+        if SystemProblem.handles(err):
+            print(f"FEIL: {SystemProblem(err)}. Rapporten i output/ er uendret.", file=sys.stderr)
+            return Exit.SYSTEM
+        log = _log_traceback()
+        print(f"FEIL: uventet feil ({type(err).__name__}: {str(err)[:200]}). Rapporten i output/ er "
+              f"uendret. Detaljene står i {log}; send filen til den som vedlikeholder "
+              "rapportgeneratoren.", file=sys.stderr)
+        return Exit.UNEXPECTED
+
+
+def _log_traceback():
+    """The current traceback in a file of its own (in the temporary folder: the project's disk
+    may be the problem); returns its path."""
+    try:
+        fd, path = tempfile.mkstemp(prefix="statusrapport-feil-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc())
+        return path
+    except OSError:
+        return "(kunne ikke skrive loggfil)"
 
 
 def _params_path(args):
@@ -96,7 +132,7 @@ def _params_path(args):
         return edition.newest(ROOT / "params")
     if not args.params.exists() and (ROOT / "params" / f"{args.params}.yml").exists():
         return ROOT / "params" / f"{args.params}.yml"
-    if not args.params.exists():
+    if not args.params.is_file():
         known = ", ".join(p.stem for p in sorted((ROOT / "params").glob("*.yml")))
         raise ParameterError(f"{args.params}: utgavefilen finnes ikke; utgavene i params/ er: {known}")
     return args.params
@@ -114,35 +150,47 @@ def _build(args):
     from statusrapport.build import hashing
     from statusrapport.render import publish
 
+    from statusrapport.render import manifest
+
     params = _params_path(args)
     regions = _regions(args.region)
+    output = args.output or ROOT / "output"
+    if output.exists() and not output.is_dir():
+        raise ParameterError(f"--output {output}: er en fil, ikke en mappe; oppgi en mappe")
     inputs = hashing.Inputs.read(ROOT, params)  # once per build; the pipeline reuses it
     if not args.force:  # the quick answer when nothing changed, before the heavy imports
-        output = args.output or ROOT / "output"
-        if all(hashing.is_current(
-                publish.out_dir_for(output, params.stem, r),
-                hashing.fingerprint(inputs, params.stem, r, args.format, args.chapter,
-                                    args.allow_errors), args.format) for r in regions):
-            publish.remove_stale(output)
-            print(f"Ingen endringer: utgave {params.stem} i {output} er bygget fra akkurat disse "
-                  "filene.")
-            return Exit.OK
+        dirs = [publish.out_dir_for(output, params.stem, r, draft=publish.is_partial(
+            output, params.stem, r, args.chapter, args.format)) for r in regions]
+        if all(hashing.is_current(d, hashing.fingerprint(inputs, params.stem, r, args.format,
+                                                         args.chapter, args.allow_errors), args.format)
+               for d, r in zip(dirs, regions)):
+            edited = {d: manifest.changed_files(d) for d in dirs}
+            if not any(edited.values()):
+                publish.remove_stale(output)
+                print(f"Ingen endringer: utgave {params.stem} i {output} er bygget fra akkurat "
+                      "disse filene.")
+                return Exit.OK
     from statusrapport.build import pipeline
 
     opt = pipeline.Options(root=ROOT, params=params, formats=args.format, only=tuple(args.chapter),
                          output=args.output, jobs=args.jobs, scheduler=args.scheduler,
-                         force=args.force, allow_errors=args.allow_errors)
+                         force=args.force, allow_errors=args.allow_errors,
+                         timeout=args.timeout or CHAPTER_TIMEOUT)
     status = Exit.OK
     for result in pipeline.build(opt, regions, inputs):
         for run in result.failures:
             print(f"FEIL: {run.error}", file=sys.stderr)
         if result.failures and not args.allow_errors:
             print(f"Ingen rapport publisert i {result.out_dir}; {len(result.failures)} kapittel(er) "
-                  f"feilet. Notatbøker og logger med feil: {result.out_dir / 'failed'}", file=sys.stderr)
+                  f"feilet. Notatbøker og logger med feil: {result.failed_dir}", file=sys.stderr)
             status = Exit.CHAPTER
         elif result.published:
             draft = " (UTKAST med feil)" if result.failures else ""
             print(f"Ferdig på {result.seconds:.1f} s{draft}: {result.out_dir}")
+            if result.draft:
+                print("Delvis bygging (--chapter eller færre formater enn den publiserte utgaven): "
+                      f"lagt som UTKAST i {result.out_dir}; den publiserte utgaven er uendret. "
+                      "Bygg uten --chapter og med alle formater for å publisere.")
     return status
 
 
@@ -153,8 +201,7 @@ def _validate(argv):
     problems = validate.run(ROOT)
     if problems:
         print(f"{len(problems)} feil funnet:", file=sys.stderr)
-        for p in problems:
-            print(f"  - {p}", file=sys.stderr)
+        print("\n".join(listing(problems)), file=sys.stderr)
         return Exit.DATA
     print("Alle datafiler er gyldige.")
     return Exit.OK

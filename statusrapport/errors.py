@@ -1,7 +1,31 @@
 """Exception types. Each carries enough context (file, row, column, chapter, cell) for a
 message that a non-programmer can act on."""
 
+import errno
+import reprlib
+
 from statusrapport.model import Exit
+
+MAX_LISTED = 50  # problems shown in one message; the rest are counted
+_EXCERPT = reprlib.Repr()
+_EXCERPT.maxstring = _EXCERPT.maxother = 80
+_EXCERPT.maxlist = _EXCERPT.maxdict = _EXCERPT.maxtuple = _EXCERPT.maxset = 6
+_EXCERPT.maxlevel = 3
+
+
+def excerpt(value):
+    """A short quotation of ``value`` for a message: never more than about 80 characters, and
+    cheap even for a huge or deeply nested value (reprlib stops early)."""
+    return _EXCERPT.repr(value)
+
+
+def listing(items, limit=MAX_LISTED):
+    """Message lines for ``items``: the first ``limit``, then "… og 12 840 til"."""
+    items = list(items)
+    lines = [f"  - {item}" for item in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"  … og {len(items) - limit:,} til".replace(",", " "))
+    return lines
 
 
 class StatusrapportError(Exception):
@@ -14,6 +38,30 @@ class ParameterError(StatusrapportError):
     """A bad edition file or command-line parameter."""
 
     exit_code = Exit.PARAMETER
+
+
+class SystemProblem(StatusrapportError):
+    """The machine refused: disk full, a read-only or forbidden folder, a file in the way."""
+
+    exit_code = Exit.SYSTEM
+
+    WHAT = {errno.ENOSPC: "disken er full; frigjør plass og prøv igjen",
+            errno.EDQUOT: "diskkvoten er brukt opp; frigjør plass og prøv igjen",
+            errno.EROFS: "filsystemet er skrivebeskyttet; bruk en annen utmappe med --output",
+            errno.EACCES: "mangler skrivetilgang; sjekk rettighetene eller bruk --output",
+            errno.EPERM: "operasjonen er ikke tillatt; sjekk rettighetene",
+            errno.ENOTDIR: "en fil står der en mappe skal være; flytt eller slett filen",
+            errno.EEXIST: "en fil står der en mappe skal være; flytt eller slett filen",
+            errno.EISDIR: "en mappe står der en fil skal være"}
+
+    @classmethod
+    def handles(cls, err):
+        return isinstance(err, OSError) and err.errno in cls.WHAT
+
+    def __init__(self, err):
+        where = err.filename if isinstance(err, OSError) and err.filename else ""
+        what = self.WHAT.get(getattr(err, "errno", None), str(err))
+        super().__init__(f"{where}: {what}" if where else what)
 
 
 class Problem:
@@ -29,7 +77,7 @@ class Problem:
             where += f", rad {self.row}"
         if self.column is not None:
             where += f", kolonne '{self.column}'"
-        got = "" if self.value is None else f" (fant: {self.value!r})"
+        got = "" if self.value is None else f" (fant: {excerpt(self.value)})"
         return f"{where}: {self.message}{got}"
 
     def __eq__(self, other):
@@ -46,7 +94,7 @@ class DataError(StatusrapportError):
 
     def __init__(self, problems):
         self.problems = list(problems) if isinstance(problems, (list, tuple)) else [problems]
-        lines = [f"{len(self.problems)} feil i data:"] + [f"  - {p}" for p in self.problems]
+        lines = [f"{len(self.problems)} feil i data:"] + listing(self.problems)
         super().__init__("\n".join(lines))
 
     def __reduce__(self):

@@ -43,6 +43,9 @@ DIRECTIONS = ("higher", "lower", "neutral")
 # -- chapters -------------------------------------------------------------------------------
 SUMMARY = "sammendrag"
 CHAPTERS = ("samhandling", "psykisk_helse", "akuttmedisin", "kompetanse", "finansiering")
+APPENDIX = "vedlegg_helsefellesskap"  # one status page per helsefellesskap
+NOTEBOOKS = (SUMMARY,) + CHAPTERS + (APPENDIX,)  # every notebook that may be a chapter
+CHAPTER_TIMEOUT = 1800  # seconds of wall-clock time per chapter (build.py --timeout)
 
 
 # -- exit codes of build.py (README, staff guide and ``--help`` list the same) ---------------
@@ -53,8 +56,10 @@ class Exit:
     DATA = 3
     CHAPTER = 4
     DIFFERS = 5  # verify: the published report differs from a fresh build
+    SYSTEM = 6  # the machine: disk full, read-only or forbidden folder, a file where a folder goes
     INTERRUPTED = 130
 
     MEANING = {OK: "ok", UNEXPECTED: "uventet feil", PARAMETER: "ugyldig parameter",
                DATA: "feil i data", CHAPTER: "et kapittel feilet",
-               DIFFERS: "verify fant forskjeller", INTERRUPTED: "avbrutt"}
+               DIFFERS: "verify fant forskjeller", SYSTEM: "disk eller mappe (full, skrivebeskyttet)",
+               INTERRUPTED: "avbrutt"}

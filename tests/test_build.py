@@ -148,8 +148,9 @@ def test_single_chapter_build_keeps_numbering(project):
     result = run_build(project, "--chapter", "akuttmedisin", "--format", "html",
                        "--output", str(project / "one"))
     assert result.returncode == 0, result.stderr
-    html = (project / "one" / "2026" / "statusrapport.html").read_text(encoding="utf-8")
+    html = (project / "one" / "2026-utkast" / "statusrapport.html").read_text(encoding="utf-8")
     assert "Figur 4.1" in html and "Samhandling</h1>" not in html
+    assert "UTKAST" in html and not (project / "one" / "2026").exists()  # a draft, beside
 
 
 def test_numbers_behind_every_figure_and_table(built, outline):

@@ -85,7 +85,7 @@ def test_region_all_builds_national_and_19_editions_with_their_own_values(tmp_pa
     project = copy_project(tmp_path / "project")
     result = run_build(project, "--region", "all", "--chapter", "akuttmedisin", "--format", "html")
     assert result.returncode == 0, result.stderr
-    out = project / "output" / "2026"
+    out = project / "output" / "2026-utkast"  # one chapter: a draft beside the edition
     regions = sorted(p.parent.name for p in out.glob("*/statusrapport.html"))
     assert len(regions) == 19 and (out / "statusrapport.html").exists()
     bergen = (out / "bergen" / "statusrapport.html").read_text(encoding="utf-8")
@@ -109,7 +109,7 @@ def test_params_file_elsewhere_is_the_one_hashed_shown_and_read_by_every_chapter
     args = ("--params", str(elsewhere), "--chapter", "kompetanse", "--format", "html")
     result = run_build(project, *args)
     assert result.returncode == 0, result.stderr
-    out = project / "output" / "2026"
+    out = project / "output" / "2026-utkast"  # one chapter: a draft beside the edition
     html = (out / "statusrapport.html").read_text(encoding="utf-8")
     assert "<title>Prøvetrykk 2026</title>" in html
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -40,7 +40,7 @@ def hostile(tmp_path_factory):
     narrative.write_text(f"Vurdering med rå HTML: {IMG} og {SCRIPT}.\n", encoding="utf-8")
     result = run_build(project, "--chapter", "akuttmedisin", "--format", "html")
     assert result.returncode == 0, result.stderr
-    html = (project / "output" / EDITION / "statusrapport.html").read_text(encoding="utf-8")
+    html = (project / "output" / f"{EDITION}-utkast" / "statusrapport.html").read_text(encoding="utf-8")
     return html, title
 
 

@@ -79,7 +79,7 @@ def test_one_chapter_builds_through_a_dask_cluster(cluster, tmp_path):
                        "--scheduler", cluster.scheduler_address)
     assert result.returncode == 0, result.stderr
 
-    out = project / "output" / "2026"
+    out = project / "output" / "2026-utkast"  # one chapter: a draft beside the edition
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [(c["name"], c["status"]) for c in manifest["chapters"]] == [("akuttmedisin", "done")]
     assert any(r.startswith("data/") for r in manifest["chapters"][0]["reads"])  # read log came back

@@ -1,9 +1,16 @@
 """Executing chapter notebooks with papermill, in parallel worker processes, with the cache.
 
-A failing chapter does not stop the others: every failure of a build is reported together."""
+A failing chapter does not stop the others: every failure of a build is reported together.
 
+A chapter is bounded: it has ``Limits.timeout`` seconds of wall-clock time (its kernel is
+killed after that), counts as done only when every code cell ran to the end (``raise
+SystemExit`` stops papermill quietly, the rest stays pending), may not produce one output
+larger than ``MAX_OUTPUT_BYTES``, and may not change an input file or the published output."""
+
+import json
 import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +22,18 @@ from papermill.execute import ERROR_MARKER_TAG
 
 from statusrapport.build import cache, hashing, kernels, workers
 from statusrapport.errors import ChapterError
+from statusrapport.model import CHAPTER_TIMEOUT
+MAX_OUTPUT_BYTES = 20 * 1024 * 1024  # one cell output; a figure is some 100 kB
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What bounds every chapter of a build (picklable for the workers)."""
+
+    root: Path
+    params: Path  # the edition file, an input like any other
+    output: Path  # the build's output folder: no chapter may change it
+    timeout: float = CHAPTER_TIMEOUT
 
 
 @dataclass
@@ -38,17 +57,68 @@ def _failing_line(traceback):
     return None
 
 
-def _execute(chapter, number, source, parameters, workdir, log_path):
+def _execute(chapter, number, source, parameters, workdir, log_path, limits):
     """Runs in a worker process. Returns a Run; never raises for notebook errors."""
     run = Run(chapter, number)
     out = Path(workdir) / f"{source.stem}.ipynb"
     start = time.perf_counter()
     km, reads = kernels.acquire(source.parent)
-    _run_notebook(run, km, source, out, parameters, log_path)
+    before = hashing.watched(limits.root, limits.params, limits.output)
+    expired = threading.Event()
+
+    def stop():
+        expired.set()
+        kernels.kill(km)  # papermill then ends with DeadKernelError
+
+    timer = threading.Timer(limits.timeout, stop)
+    timer.start()
+    try:
+        _run_notebook(run, km, source, out, parameters, log_path)
+    finally:
+        timer.cancel()
     run.seconds = time.perf_counter() - start
     run.notebook = str(out)
     run.reads = sorted(set(reads.read_text(encoding="utf-8").split()))
+    problem = None
+    if expired.is_set():
+        problem = ("Tidsgrense", f"kapitlet brukte mer enn {limits.timeout:g} s og ble stoppet; "
+                   "se etter en løkke som aldri slutter, eller gi mer tid med --timeout SEKUNDER")
+    elif run.status == "done":
+        problem = _unfinished(out) or _oversized(out)
+    changed = hashing.changed(before, hashing.watched(limits.root, limits.params, limits.output))
+    if changed:
+        shown = ", ".join(changed[:5]) + (f" og {len(changed) - 5} til" if len(changed) > 5 else "")
+        problem = ("EndretFil", f"kapitlet endret filer det bare skal lese: {shown}; en kapittel-"
+                   "notatbok skal aldri skrive i data/, notebooks/, params/ eller output/")
+    if problem:
+        run.status, run.error = "failed", ChapterError(chapter, None, *problem, None, str(log_path))
+        with open(log_path, "a", encoding="utf-8") as log:
+            log.write(f"{problem[0]}: {problem[1]}\n")
     return run
+
+
+def _unfinished(executed):
+    """A problem if a code cell did not run to the end (papermill stops quietly on SystemExit)."""
+    cells = [c for c in nbformat.read(executed, as_version=4).cells if c.cell_type == "code"]
+    pending = [n for n, c in enumerate(cells, start=1)
+               if c.metadata.get("papermill", {}).get("status") != "completed"]
+    if not pending:
+        return None
+    return ("StoppetFørSlutten", f"kapitlet stoppet før siste celle ({len(pending)} kodecelle(r) ble "
+            "ikke kjørt, f.eks. etter sys.exit() eller raise SystemExit); fjern det som avslutter "
+            "notatboken, slik at alle celler kjører")
+
+
+def _oversized(executed):
+    """A problem if one cell output is larger than MAX_OUTPUT_BYTES."""
+    for n, cell in enumerate(nbformat.read(executed, as_version=4).cells, start=1):
+        for output in cell.get("outputs", []):
+            size = len(json.dumps(output))
+            if size > MAX_OUTPUT_BYTES:
+                return ("ForStorUtdata", f"celle {n} lager en utdata på {size // 2**20} MB (grensen er "
+                        f"{MAX_OUTPUT_BYTES // 2**20} MB); skriv ut mindre, f.eks. df.head() "
+                        "i stedet for hele tabellen")
+    return None
 
 
 def _run_notebook(run, km, source, out, parameters, log_path):
@@ -79,10 +149,20 @@ def _run_notebook(run, km, source, out, parameters, log_path):
                                  None, str(log_path))
 
 
-def check_parameters_cell(source):
+def read_notebook(source):
+    """The notebook at ``source``, or a ChapterError-ready message when it is not one."""
+    try:
+        return nbformat.read(source, as_version=4), None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:  # JSON or schema
+        first = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
+        return None, (f"{source.name}: kan ikke leses som notatbok ({first}); åpne den i "
+                      "JupyterLab og lagre på nytt, eller hent den fra git")
+
+
+def check_parameters_cell(source, nb=None):
     """papermill only warns about a missing 'parameters' cell; we refuse, because the chapter
     would then silently ignore the edition and region."""
-    nb = nbformat.read(source, as_version=4)
+    nb = nb or nbformat.read(source, as_version=4)
     if not any("parameters" in c.metadata.get("tags", []) for c in nb.cells):
         return f"{source.name}: mangler en celle merket 'parameters' (celle-tag i JupyterLab)"
     return None
@@ -101,23 +181,27 @@ class Task:
 
 
 def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=None,
-                 scheduler=None):
+                 scheduler=None, limits=None):
     """Execute every task (cached ones are copied); returns a list of Run in task order.
     All tasks share one worker pool, so 20 region editions run as one queue."""
     root = Path(root)
+    limits = limits or Limits(root, None, root / "output")
     cache_dir = Path(cache_dir or root / ".cache" / "chapters")
+    cache_dir.mkdir(parents=True, exist_ok=True)  # a file in the way fails now, not after the runs
     env = hashing.environment(root)
     runs, todo = [None] * len(tasks), []
     for n, task in enumerate(tasks):
         ch, name = task.chapter, f"{task.label}{task.chapter.name}"
         run = Run(ch.name, ch.number)
-        problem = check_parameters_cell(ch.path)
+        nb, unreadable = read_notebook(ch.path)
+        problem = unreadable or check_parameters_cell(ch.path, nb)
         if problem:
-            run.status, run.error = "failed", ChapterError(ch.name, None, "ParameterCellMissing", problem)
+            ename = "UgyldigNotatbok" if unreadable else "ParameterCellMissing"
+            run.status, run.error = "failed", ChapterError(ch.name, None, ename, problem)
             runs[n] = run
             progress(f"  {name:<24} FEILET")
             continue
-        code = [c.source for c in nbformat.read(ch.path, as_version=4).cells if c.cell_type == "code"]
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
         run.key = hashing.chapter_key(code, task.parameters, env)
         hit, run.reason, run.reads = ((None, "--force", []) if force
                                       else cache.lookup(cache_dir, run.key, root))
@@ -138,7 +222,7 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
                 progress(f"  {t.label}{t.chapter.name:<24} kjører ({runs[n].reason}) ...")
                 log = Path(t.logs) / f"{t.chapter.path.stem}.log"
                 futures[pool.submit(_execute, t.chapter.name, t.chapter.number, t.chapter.path,
-                                    t.parameters, t.workdir, log)] = n
+                                    t.parameters, t.workdir, log, limits)] = n
             for fut in pool.as_completed(futures):
                 n = futures[fut]
                 done = fut.result()

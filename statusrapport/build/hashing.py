@@ -54,10 +54,31 @@ def _package_files():
         yield f"statusrapport/{path.relative_to(PACKAGE).as_posix()}", path
 
 
+def links_outside(root):
+    """Problems for symbolic links in the project's input folders that point outside the
+    project (a narrative linked to /etc/passwd would otherwise be read and published)."""
+    from statusrapport.errors import Problem
+
+    root = Path(root).resolve()
+    found = []
+    for sub in TREES:
+        for path in sorted((root / sub).rglob("*")):
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                found.append(Problem(path.relative_to(root).as_posix(), "er en symbolsk lenke til "
+                                     "noe utenfor prosjektet; kopier filen inn i stedet for å lenke"))
+    return found
+
+
 def input_files(root, params_file=None):
     """(relative path, path) of every file a build reads: data, notebooks, params (and the
-    edition file given, wherever it is), templates, requirements and the package itself."""
+    edition file given, wherever it is), templates, requirements and the package itself.
+    Raises DataError for links that leave the project (:func:`links_outside`)."""
+    from statusrapport.errors import DataError
+
     root = Path(root).resolve()
+    outside = links_outside(root)
+    if outside:
+        raise DataError(outside)
     for sub in TREES:
         for path in sorted((root / sub).rglob("*")):
             if path.is_file() and ".ipynb_checkpoints" not in path.parts:
@@ -79,6 +100,38 @@ class Inputs:
     def read(cls, root, params_file=None):
         found = {rel: sha256(path) for rel, path in input_files(root, params_file) if path.exists()}
         return cls(found, _text(sys.version, __version__, git_commit(root), found))
+
+
+def watched(root, params_file, output):
+    """What no chapter may change: every input file (by sha256) and every file under
+    ``output`` (by size and modification time), except the builds' own staging folders."""
+    state = {rel: sha256(path) for rel, path in input_files(root, params_file) if path.is_file()}
+    state.update(tree_state(output, "output/"))
+    return state
+
+
+def tree_state(folder, prefix=""):
+    """{prefix + relative path: (size, mtime)} of the files under ``folder``, leaving out
+    hidden entries at its top (.build-* staging folders of running builds, .lock)."""
+    folder, state = Path(folder), {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        rel = path.relative_to(folder)
+        if rel.parts[0].startswith(".") or not path.is_file():
+            continue
+        st = path.stat()
+        state[prefix + rel.as_posix()] = (st.st_size, st.st_mtime_ns)
+    return state
+
+
+def changed(before, after):
+    """The keys of two :func:`watched` states that differ, sorted; leaving out what another
+    build may write meanwhile: files of an edition whose manifest.json changed too (it was
+    published) and failed-build folders (``output/<edition>.failed/``)."""
+    keys = [k for k in before.keys() | after.keys() if before.get(k) != after.get(k)]
+    published = {k[: -len("manifest.json")] for k in keys if k.startswith("output/")
+                 and k.endswith("/manifest.json")}
+    return sorted(k for k in keys if not any(k.startswith(folder) for folder in published)
+                  and not (k.startswith("output/") and k.split("/")[1].endswith(".failed")))
 
 
 def fingerprint(inputs, edition, region, formats, chapters, allow_errors):

@@ -17,6 +17,8 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
+from statusrapport.build.workers import die_with_parent
+
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 
 
@@ -55,7 +57,9 @@ def acquire(cwd):
         os.environ["STATUSRAPPORT_READ_LOG"] = reads
         km = _KernelManager(kernel_name="python3")
         # The kernel's own chatter (e.g. transport warnings) is noise; cell output goes to the notebook.
-        run_sync(km.start_kernel)(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # A kernel ends with its worker, even one killed with SIGKILL (see workers.py).
+        run_sync(km.start_kernel)(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  preexec_fn=die_with_parent)
         _kernel = (km, cwd, reads)
         util.Finalize(None, _shutdown, exitpriority=10)  # runs when the worker process exits
     else:
@@ -69,3 +73,10 @@ def acquire(cwd):
             _kernel[0].close_clients()
     Path(_kernel[2]).write_text("", encoding="utf-8")
     return _kernel[0], Path(_kernel[2])
+
+
+def kill(km):
+    """Stop the kernel at once (a chapter over its time limit); the next acquire starts anew."""
+    process = getattr(km.provisioner, "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()

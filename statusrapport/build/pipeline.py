@@ -13,7 +13,7 @@ from statusrapport.build import chapters, execute, hashing, workers
 from statusrapport.data import validate, vintages
 from statusrapport.data.dataset import Dataset
 from statusrapport.errors import DataError
-from statusrapport.model import NATIONAL
+from statusrapport.model import CHAPTER_TIMEOUT, NATIONAL
 from statusrapport.render import downloads, manifest, pdf, publish, stitch
 
 FORMATS = ("html", "pdf")
@@ -31,6 +31,7 @@ class Options:
     scheduler: str = None  # Dask scheduler address; None = local processes
     force: bool = False
     allow_errors: bool = False
+    timeout: float = CHAPTER_TIMEOUT  # seconds per chapter
     progress: object = print
 
 
@@ -42,6 +43,8 @@ class Result:
     unchanged: bool = False
     published: bool = False
     seconds: float = 0.0
+    draft: bool = False  # a partial build, put in the draft folder beside the edition
+    failed_dir: Path = None  # where the failed notebooks and logs were put
 
 
 @dataclass
@@ -89,7 +92,7 @@ def build(opt, regions=None, inputs=None):
         lines.append(f"{time.perf_counter() - start:7.1f} s  {text}")
         shown(text)
 
-    stagings = {}
+    stagings, guard = {}, publish.scratch_dir(output)  # guard: a copy of the published edition
     try:
         tasks = []
         for r in regions:
@@ -102,8 +105,10 @@ def build(opt, regions=None, inputs=None):
                       for ch in selected]
         progress(f"Utgave {ed.name}: {len(selected)} kapitler × {len(regions)} "
                  f"{'regioner' if len(regions) > 1 else datasets[regions[0]].region_name}")
-        runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force, progress=progress,
-                                    scheduler=opt.scheduler)
+        limits = execute.Limits(root, Path(ed.path).resolve(), output, opt.timeout)
+        with publish.guarded(publish.out_dir_for(output, ed.name, NATIONAL), guard):
+            runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force,
+                                        progress=progress, scheduler=opt.scheduler, limits=limits)
         by_region = {r: [run for task, run in zip(tasks, runs) if task.region == r] for r in regions}
         results, renders = [], []
         for r in regions:
@@ -125,26 +130,32 @@ def build(opt, regions=None, inputs=None):
             result.seconds = time.perf_counter() - start
         return results
     finally:
-        for staging in stagings.values():
+        for staging in [guard, *stagings.values()]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
 def _prepare(opt, ed, ds, runs, staging, output, root, progress, lines, fingerprint, inputs):
     """The region's Result, and the render job if its report has to be (re)made."""
-    final = publish.out_dir_for(output, ed.name, ds.region)
+    partial = publish.is_partial(output, ed.name, ds.region, opt.only, opt.formats)
+    final = publish.out_dir_for(output, ed.name, ds.region, draft=partial)
     failures = [r for r in runs if r.status == "failed"]
-    result = Result(final, runs, failures)
+    result = Result(final, runs, failures, draft=partial)
     if failures and not opt.allow_errors:
-        _keep_failed(failures, final, lines)
+        result.failed_dir = publish.failed_dir_for(output, ed.name, ds.region)
+        _keep_failed(failures, result.failed_dir, lines)
         return result, None
-    meta = _meta(ds, ed, root, draft=bool(failures))
+    meta = _meta(ds, ed, root, draft=bool(failures) or partial)
     report_key = hashing.report_key(inputs, meta, runs, opt.formats)
     old = manifest.read(final / "manifest.json")
     if old and old.get("report_key") == report_key and all(
             (final / f"statusrapport.{f}").exists() for f in opt.formats):
-        result.unchanged = True
-        progress(f"Ingen endringer: {final} er allerede oppdatert.")
-        return result, None
+        edited = manifest.changed_files(final)
+        if not edited:
+            result.unchanged = True
+            progress(f"Ingen endringer: {final} er allerede oppdatert.")
+            return result, None
+        progress(f"Den publiserte utgaven i {final} stemmer ikke med manifest.json (endret: "
+                 f"{', '.join(edited[:5])}); den bygges på nytt.")
     return result, RenderJob(root, tuple(opt.formats), runs, staging, report_key,
                              None if failures else fingerprint, meta, inputs.files)
 
@@ -165,9 +176,9 @@ def _region_dirs(ds):
     return sorted(ds.geography.codes("helsefellesskap"))
 
 
-def _keep_failed(failures, final, lines):
-    """Failed notebooks and logs go to <edition>/failed/ for inspection; the report is untouched."""
-    failed = final / "failed"
+def _keep_failed(failures, failed, lines):
+    """Failed notebooks and logs go to ``failed`` (beside the edition: output/<edition>.failed/)
+    for inspection; the report is untouched."""
     shutil.rmtree(failed, ignore_errors=True)
     failed.mkdir(parents=True)
     _write_log(failed / "build.log", lines)
@@ -210,6 +221,7 @@ def _render(job):
                   f"Statusrapport – Nasjonal helse- og samhandlingsplan, utgave {meta['edition']}")
     if "html" not in job.formats:
         (staging / "statusrapport.html").unlink()
+    files = manifest.published_files(staging)
     manifest.write(staging / "manifest.json", {
         "edition": meta["edition"], "region": meta["region"],
         "parameters": {"edition": meta["edition"], "region": meta["region"]},
@@ -219,7 +231,7 @@ def _render(job):
         "git_commit": meta["commit"], "packages": manifest.versions(),
         "inputs": {rel: h for rel, h in job.inputs.items()  # what this edition reads
                    if vintages.seen_by(rel, meta["data_cutoff"])},
-        "data_cutoff": meta["data_cutoff"], "data_date": meta["data_date"],
+        "data_cutoff": meta["data_cutoff"], "data_date": meta["data_date"], "files": files,
         "chapters": [{"name": r.chapter, "number": r.number, "status": r.status,
                       "seconds": round(r.seconds, 2), "cache_key": r.key,
                       "cache": "hit" if r.status == "cached" else "miss", "reason": r.reason,

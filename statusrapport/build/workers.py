@@ -9,7 +9,10 @@
             fut.result()
 
 Local (``scheduler=None``): a ``ProcessPoolExecutor`` with the *spawn* start method (kernels and
-zmq do not survive fork), ``jobs`` workers or one per CPU.
+zmq do not survive fork), ``jobs`` workers or one per CPU. Workers and their kernels die with
+the build: each sets a parent-death signal (:func:`die_with_parent`), so even ``kill -9`` of
+``build.py`` leaves nothing running, and leaving the pool on an exception (Ctrl-C, SIGTERM)
+kills the workers at once instead of waiting for a chapter that may never end.
 
 Dask (``scheduler="tcp://host:port"``): a ``dask.distributed.Client`` connected to a running
 scheduler. The submitted function runs on the workers, so the workers must
@@ -26,7 +29,10 @@ at a time; start workers with ``--nthreads 1`` and add processes (``--nworkers N
 chapters in parallel. Workers with more threads still work correctly, one chapter at a time.
 """
 
+import ctypes
 import os
+import signal
+import sys
 import threading
 import uuid
 from concurrent import futures as _cf
@@ -37,17 +43,37 @@ from statusrapport.errors import ParameterError
 CONNECT_TIMEOUT = "10s"
 
 
-class _Pool:
-    """Context manager: ``close`` on leaving the ``with`` block."""
+PR_SET_PDEATHSIG = 1
 
-    def close(self):
+
+def die_with_parent():
+    """Ask Linux to SIGKILL this process when its parent ends (prctl PR_SET_PDEATHSIG); used
+    in worker processes and, as ``preexec_fn``, for kernels. Elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _init_worker(parent):
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
+    if os.getppid() != parent:  # the parent ended before the signal was armed
+        os._exit(1)
+
+
+class _Pool:
+    """Context manager: ``close`` on leaving the ``with`` block; ``close(abort=True)`` when
+    it is left by an exception."""
+
+    def close(self, abort=False):
         raise NotImplementedError
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, kind, *exc):
+        self.close(abort=kind is not None)
         return False
 
 
@@ -56,7 +82,8 @@ class LocalPool(_Pool):
 
     def __init__(self, jobs=None):
         self.workers = jobs or os.cpu_count() or 1
-        self._pool = _cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+        self._pool = _cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+                                             initializer=_init_worker, initargs=(os.getpid(),))
 
     def submit(self, fn, *args):
         return self._pool.submit(fn, *args)
@@ -68,7 +95,21 @@ class LocalPool(_Pool):
         """Nothing to check: the workers are on this machine."""
         return None
 
-    def close(self):
+    def close(self, abort=False):
+        if abort:  # a running chapter may never end: kill the workers (kernels follow them)
+            main = threading.current_thread() is threading.main_thread()
+            held = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None  # a 2nd Ctrl-C
+            try:
+                processes = list((self._pool._processes or {}).values())
+                for proc in processes:
+                    proc.kill()
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                for proc in processes:
+                    proc.join(5)
+            finally:
+                if main:
+                    signal.signal(signal.SIGINT, held)
+            return
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def __repr__(self):
@@ -132,7 +173,7 @@ class DaskPool(_Pool):
                                  f"(delt filsystem): {lines}")
         return None
 
-    def close(self):
+    def close(self, abort=False):
         self.client.close()
 
     def __repr__(self):

@@ -1,5 +1,6 @@
 """The indicator catalogue (``data/catalogue.yml``) and the 13 results of Meld. St. 9 ch. 10."""
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,9 +52,13 @@ def _check_target(target, where, problems):
     if target.get("comparator") not in ("<", "<=", ">", ">="):
         problems.append(Problem(where, "comparator skal være <, <=, > eller >=", column="target",
                                 value=target.get("comparator")))
-    if not isinstance(target.get("value"), (int, float)):
-        problems.append(Problem(where, "target.value skal være et tall", column="target",
-                                value=target.get("value")))
+    value, year = target.get("value"), target.get("year")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        problems.append(Problem(where, "target.value skal være et endelig tall (f.eks. 90)",
+                                column="target", value=value))
+    if "year" in target and (not isinstance(year, int) or isinstance(year, bool)):
+        problems.append(Problem(where, "target.year skal være et årstall uten anførselstegn "
+                                "(f.eks. 2027)", column="target", value=year))
 
 
 def load(path, source_ids=None):

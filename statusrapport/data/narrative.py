@@ -3,10 +3,13 @@ filled from computed values so no number in the prose goes stale."""
 
 import html
 import re
+import xml.etree.ElementTree as ET
 
 import markdown as md
+from markdown.treeprocessors import Treeprocessor
 
 from statusrapport.errors import PlaceholderError
+from statusrapport.links import allowed_link, allowed_resource
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-zæøå_]+)?$")
@@ -15,9 +18,33 @@ ALLOWED_NUMBER = re.compile(r"^(19|20)\d\d$|^\d{1,2}(\.\d{1,2})+$")
 NUMBER = re.compile(r"\d+(?:[ \u00a0.,]\d+)*")
 
 
+class _SealLinks(Treeprocessor):
+    """Links only to https:, mailto: and anchors; images only as data: URIs. A refused link
+    keeps its text, a refused image becomes its alt text in brackets."""
+
+    def run(self, root):
+        for parent in root.iter():
+            for i, el in enumerate(list(parent)):
+                if el.tag == "a" and not allowed_link(el.get("href", ""), relative=False):
+                    el.tag = "span"
+                    el.attrib.clear()
+                elif el.tag == "img" and not allowed_resource(el.get("src", "")):
+                    span = ET.Element("span")
+                    span.text = f"[bilde: {el.get('alt') or 'uten tekst'}]"
+                    span.tail = el.tail
+                    parent[i] = span
+
+
+class _SealExtension(md.Extension):
+    def extendMarkdown(self, markdown):  # noqa: N802 - Python-Markdown's name
+        markdown.treeprocessors.register(_SealLinks(markdown), "seal_links", 0)  # after inline
+
+
 def to_html(text):
-    """Markdown to HTML with any raw HTML in the text shown as text, not interpreted."""
-    return md.markdown(html.escape(text, quote=False), extensions=["tables", "sane_lists"])
+    """Markdown to HTML with any raw HTML in the text shown as text, not interpreted, and only
+    the links and images :mod:`statusrapport.links` allows."""
+    return md.markdown(html.escape(text, quote=False),
+                       extensions=["tables", "sane_lists", _SealExtension()])
 
 
 def fill(text, values, file="<tekst>"):

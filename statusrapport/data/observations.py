@@ -5,6 +5,7 @@ file, row (as a spreadsheet shows it, header = row 1), column, value and what wa
 
 import csv
 import datetime
+import math
 import io
 import re
 from pathlib import Path
@@ -85,9 +86,11 @@ def _records(path, text, problems):
 def _decode(path, problems):
     """The file's text, or None with a problem added; our own files are UTF-8."""
     try:
-        raw = opened(path).read_bytes()
+        raw = fileio.read_bytes(opened(path), problems)
     except FileNotFoundError:
         problems.append(Problem(path, "filen mangler"))
+        return None
+    if raw is None:
         return None
     return fileio.decode(path, raw, problems) if raw.strip() else ""
 
@@ -200,7 +203,9 @@ def read(path, catalogue, geography, source_ids, today=None):
             bad("value", f"forventet et tall{hint} (f.eks. 12.5)")
         else:
             value = float(rec["value"])
-            if rec["status"] in ("suppressed", "missing"):
+            if not math.isfinite(value):
+                bad("value", "tallet er for stort til å være et tall (uendelig); sjekk verdien")
+            elif rec["status"] in ("suppressed", "missing"):
                 bad("value", f"skal være tom når status er {rec['status']}")
             elif ind is not None:
                 if ind.unit == "prosent" and not 0 <= value <= 100:

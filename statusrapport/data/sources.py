@@ -51,7 +51,16 @@ def _check_files(path, files, problems):
 
 
 def load_all(data_dir):
-    """All source records; problems in any record are reported together."""
+    """All source records; problems in any record are reported together (DataError)."""
+    found, problems = read_all(data_dir)
+    if problems:
+        raise DataError(problems)
+    return found
+
+
+def read_all(data_dir):
+    """(the records that are valid, problems in the others): validate checks the rest of the
+    data against the valid records, so one broken record does not make every file unknown."""
     data_dir = Path(data_dir)
     found, problems = {}, []
     for path in sorted((data_dir / "sources").glob("*.yml")):
@@ -83,9 +92,7 @@ def load_all(data_dir):
         found[str(raw["id"])] = Source(str(raw["id"]), raw["title"], raw["publisher"], raw["origin"],
                                        raw["licence"], published, str(raw["retrieved"]), files,
                                        raw.get("import") or {})
-    if problems:
-        raise DataError(problems)
-    return found
+    return found, problems
 
 
 def _date(value):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from statusrapport.data import catalogue as catalogue_mod
 from statusrapport import edition
+from statusrapport.build import hashing
 from statusrapport.data import fileio, geography, narrative, observations, sources, tiltak, vintages
 from statusrapport.errors import DataError, ParameterError, PlaceholderError, Problem
 from statusrapport.model import CHAPTERS, SUMMARY
@@ -27,17 +28,22 @@ def run(root, today=None):
             problems.append(str(err))
         return None
 
-    srcs = collect(sources.load_all, data) or {}
+    problems.extend(hashing.links_outside(root))
+    srcs, found = sources.read_all(data)
+    problems.extend(found)
     problems.extend(sources.verify(data, srcs))
     for path in vintages.flat_files(data):
         problems.append(Problem(path, "observasjonsfilen ligger i den gamle formen uten dato; kjør "
                                 "python -m statusrapport.data.vintages, som flytter den til "
                                 f"observations/{path.stem}/<published>.csv"))
     obs_files = sorted((data / "observations").glob("*/*.csv"))
-    for path in obs_files:
+    recorded = [p for sub in ("observations", "snapshots") for p in sorted((data / sub).rglob("*"))
+                if p.is_file() and not p.name.startswith(".")]
+    for path in recorded:
         rel = path.relative_to(data).as_posix()
         if sources.owner(srcs, rel) is None:
-            problems.append(Problem(path, "filen har ingen kildepost i data/sources/"))
+            problems.append(Problem(path, "filen har ingen kildepost i data/sources/; før den opp "
+                                    "under files i kildens post (med sha256), eller fjern den"))
     cat = collect(catalogue_mod.load, data / "catalogue.yml", set(srcs))
     geo = collect(geography.load, data)
     if cat and geo:
@@ -47,7 +53,8 @@ def run(root, today=None):
         values = {i.id: dict.fromkeys(FIELDS + (("mål", "status") if i.target else ()), "x")
                   for i in cat.indicators.values()}
         for path in sorted((data / "narrative").rglob("*.md")):
-            text = fileio.decode(path, path.read_bytes(), problems)
+            raw = fileio.read_bytes(path, problems)
+            text = None if raw is None else fileio.decode(path, raw, problems)
             if text is not None:
                 collect(narrative.fill, text, values, str(path))
         for path in sorted((data / "narrative").glob("*/*.md")):

@@ -36,7 +36,7 @@ The ``spec`` is the ``import:`` mapping of a source record::
       separator: ";"               # csv: override the separator sniffed from the header
       percent_sign: false          # csv/xlsx: true = a trailing "%" is dropped ("15,7%" is 15.7,
                                    #   the value is already in percent; NKI exports)
-      sheet: Data                  # xlsx: sheet name (default: the first sheet)
+      sheet: Data                  # xlsx: sheet name (default: the only visible sheet)
 
 Cells hold numbers ("12,5", "12 345,6", "12.5") or SSB symbols: ``.``, ``..`` and ``...``
 give status ``missing``, ``:`` gives ``suppressed`` and ``-`` is a true zero; an empty cell
@@ -349,7 +349,8 @@ def _number_help(decimal):
 
 
 def _read_jsonstat2(path, spec, problems, notes):
-    text = fileio.decode(path, path.read_bytes(), problems, notes)
+    raw = fileio.read_bytes(path, problems)
+    text = None if raw is None else fileio.decode(path, raw, problems, notes)
     if text is None:
         return []
     try:
@@ -365,6 +366,10 @@ def _read_jsonstat2(path, spec, problems, notes):
             k in data for k in ("id", "size", "dimension", "value")):
         problems.append(Problem(path, "forventet et JSON-stat2-datasett med class, id, size, "
                                 "dimension og value"))
+        return []
+    shape = _jsonstat_shape(data)
+    if shape:
+        problems.append(Problem(path, f"ikke et gyldig JSON-stat2-datasett: {shape}"))
         return []
     ids, sizes = [str(i) for i in data["id"]], list(data["size"])
     categories = {d: _categories(data["dimension"].get(d, {})) for d in ids}
@@ -386,6 +391,26 @@ def _read_jsonstat2(path, spec, problems, notes):
     prefix = f"tabell {table}" if table else f"fil {path.name}"
     return list(_jsonstat_records(path, spec, ids, sizes, categories, roles, values,
                                   statuses, prefix, problems))
+
+
+def _jsonstat_shape(data):
+    """What is wrong with the dataset's structure (None if nothing): the types every later
+    step relies on."""
+    if not isinstance(data["id"], list) or not isinstance(data["size"], list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in data["size"]):
+        return "'id' og 'size' skal være lister (size med heltall)"
+    if not isinstance(data["dimension"], dict) or not all(
+            isinstance(d, dict) and isinstance(d.get("category", {}), dict)
+            for d in data["dimension"].values()):
+        return "'dimension' skal være et objekt med ett objekt per dimensjon"
+    for key in ("value", "status"):
+        cells = data.get(key)
+        if isinstance(cells, dict) and not all(str(k).isdigit() for k in cells):
+            bad = next(str(k) for k in cells if not str(k).isdigit())
+            return f"'{key}' som objekt skal ha posisjoner (0, 1, 2 …) som nøkler, fant '{bad[:40]}'"
+        if cells is not None and not isinstance(cells, (list, dict, str)):
+            return f"'{key}' skal være en liste eller et objekt"
+    return None
 
 
 def _categories(dimension):
@@ -512,7 +537,8 @@ def _sniff_separator(line):
 
 
 def _read_csv(path, spec, problems, notes):
-    text = fileio.decode(path, path.read_bytes(), problems, notes, allow_cp1252=True)
+    raw = fileio.read_bytes(path, problems)
+    text = None if raw is None else fileio.decode(path, raw, problems, notes, allow_cp1252=True)
     if text is None:
         return []
     lines = text.splitlines(keepends=True)
@@ -534,32 +560,60 @@ def _read_csv(path, spec, problems, notes):
 
 
 def _read_xlsx(path, spec, problems, notes):
+    """The sheet named in the spec, or the only visible one. A hidden sheet, merged cells in the
+    data and formulas without a saved value are errors with the cell address: each would
+    otherwise silently become wrong or missing values."""
     from openpyxl import load_workbook  # only needed for Excel deliveries
 
     if path.stat().st_size == 0:
         problems.append(Problem(path, "filen er tom"))
         return []
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
+    if path.stat().st_size > fileio.MAX_TEXT_BYTES:
+        problems.append(Problem(path, f"filen er større enn {fileio.MAX_TEXT_BYTES // 2**20} MB; "
+                                "del den opp eller sjekk at det er riktig fil"))
+        return []
+    try:  # not read-only: merged cells and sheet states are only known to a full workbook
+        book = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
     except Exception as err:  # openpyxl raises zipfile/KeyError/... for a broken file
         problems.append(Problem(path, "kan ikke åpne filen som Excel-arbeidsbok (.xlsx)",
                                 value=f"{type(err).__name__}: {err}"))
         return []
-    try:
-        name = spec.get("sheet") or book.sheetnames[0]
-        if name not in book.sheetnames:
-            problems.append(Problem(path, "arket finnes ikke; filen har arkene: "
-                                    + ", ".join(book.sheetnames),
-                                    value=name))
+    hidden = [ws.title for ws in book.worksheets if ws.sheet_state != "visible"]
+    name = spec.get("sheet")
+    if name is None:
+        visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
+        if len(visible) != 1 or hidden:
+            problems.append(Problem(path, f"arbeidsboken har {len(visible)} synlige ark "
+                                    f"({', '.join(visible)})" + (f" og skjulte ark ({', '.join(hidden)})"
+                                                                  if hidden else "")
+                                    + "; oppgi arket med 'sheet:' i import-beskrivelsen"))
             return []
-        sheet = book[name]
-        rows = [(number, list(cells)) for number, cells in
-                enumerate(sheet.iter_rows(values_only=True), start=1)
-                if number > spec.get("skip_rows", 0)]
-    finally:
-        book.close()
-    return _table_records(path, spec, rows, f"fil {path.name}, ark '{name}'", problems,
-                          truncate_check=False)
+        name = visible[0]
+    if name not in book.sheetnames:
+        problems.append(Problem(path, "arket finnes ikke; filen har arkene: "
+                                + ", ".join(book.sheetnames), value=name))
+        return []
+    where = f"fil {path.name}, ark '{name}'"
+    sheet, skip = book[name], spec.get("skip_rows", 0)
+    if sheet.sheet_state != "visible":
+        problems.append(Problem(path, f"arket '{name}' er skjult i Excel; vis arket og sjekk "
+                                "innholdet, eller be leverandøren om en ny fil"))
+        return []
+    found = len(problems)
+    for merged in sorted(str(r) for r in sheet.merged_cells.ranges if r.max_row > skip):
+        problems.append(Problem(path, f"{where}: sammenslåtte celler {merged}; del opp "
+                                "cellene (Excel: Slå sammen og midtstill av) så hver celle har sin verdi"))
+    for row in formulas[name].iter_rows(min_row=skip + 1):
+        for cell in row:
+            if cell.data_type == "f" and sheet[cell.coordinate].value is None:
+                problems.append(Problem(path, f"{where}: celle {cell.coordinate} har en formel uten "
+                                        "lagret verdi; åpne filen i Excel og lagre den på nytt"))
+    if len(problems) > found:
+        return []
+    rows = [(number, list(cells)) for number, cells in
+            enumerate(sheet.iter_rows(values_only=True), start=1) if number > skip]
+    return _table_records(path, spec, rows, where, problems, truncate_check=False)
 
 
 # --- tables (CSV and XLSX) -------------------------------------------------------------

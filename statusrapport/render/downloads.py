@@ -1,10 +1,28 @@
-"""The numbers behind every figure and table, as CSV files and one Excel workbook."""
+"""The numbers behind every figure and table, as CSV files and one Excel workbook.
+
+Text that a spreadsheet would read as a formula (starting with ``= + - @``, tab or carriage
+return; OWASP "CSV injection") is written with a leading apostrophe, in CSV and xlsx alike, so
+a comment like ``=HYPERLINK(...)`` stays text. Numbers stay numbers."""
 
 import base64
 import csv
 import io
 
 from openpyxl import Workbook
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """``value`` as it may go into a spreadsheet cell: text that could start a formula gets a
+    leading apostrophe; numbers and everything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _safe(rows):
+    return ([safe_cell(v) for v in row] for row in rows)
 
 
 def _sheet_rows(block):
@@ -21,8 +39,8 @@ def csv_text(block):
     """The CSV of a figure or table as text: the same bytes as the file beside the report."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf)
-    writer.writerow(block.data["columns"])
-    writer.writerows(block.data["rows"])
+    writer.writerow(safe_cell(c) for c in block.data["columns"])
+    writer.writerows(_safe(block.data["rows"]))
     return buf.getvalue()
 
 
@@ -43,6 +61,6 @@ def write(numbered, out_dir):
         with open(data_dir / block.csv_name, "w", encoding="utf-8", newline="") as fh:
             fh.write(csv_text(block))
         sheet = book.create_sheet(block.label[:31])
-        for row in _sheet_rows(block):
+        for row in _safe(_sheet_rows(block)):
             sheet.append(row)
     book.save(out_dir / "tabeller.xlsx")

@@ -32,6 +32,28 @@ def records(book):
     return found
 
 
+def published_files(folder):
+    """{relative path: sha256} of every file of an edition in ``folder`` except manifest.json
+    and logs/ (recorded in the manifest, so a hand-edited report is noticed)."""
+    from statusrapport.build.hashing import sha256
+
+    folder = Path(folder)
+    return {rel: sha256(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and (rel := p.relative_to(folder).as_posix()) != "manifest.json"
+            and not rel.startswith("logs/")}
+
+
+def changed_files(folder):
+    """Files of the published edition in ``folder`` that differ from its manifest or are gone
+    (empty when they match, or when the manifest predates this record)."""
+    from statusrapport.build.hashing import sha256
+
+    folder = Path(folder)
+    recorded = (read(folder / "manifest.json") or {}).get("files") or {}
+    return sorted(rel for rel, digest in recorded.items()
+                  if not (folder / rel).is_file() or sha256(folder / rel) != digest)
+
+
 def write(path, content):
     Path(path).write_text(json.dumps(content, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
                           encoding="utf-8")

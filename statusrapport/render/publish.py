@@ -16,10 +16,31 @@ _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 
 
-def out_dir_for(output, edition, region):
-    """``output/<edition>/`` for the national edition, ``output/<edition>/<region>/`` otherwise."""
-    base = Path(output) / edition
+DRAFT_SUFFIX = "-utkast"  # output/2026-utkast/: partial builds, never the published edition
+FAILED_SUFFIX = ".failed"  # output/2026.failed/: notebooks and logs of a failed build
+
+
+def out_dir_for(output, edition, region, draft=False):
+    """``output/<edition>/`` for the national edition, ``output/<edition>/<region>/`` otherwise;
+    ``output/<edition>-utkast/...`` for a draft."""
+    base = Path(output) / (edition + (DRAFT_SUFFIX if draft else ""))
     return base if region == NATIONAL else base / region
+
+
+def failed_dir_for(output, edition, region):
+    """Beside the published edition, never inside it: ``output/<edition>.failed/[<region>/]``."""
+    base = Path(output) / (edition + FAILED_SUFFIX)
+    return base if region == NATIONAL else base / region
+
+
+def is_partial(output, edition, region, chapters, formats):
+    """A build of some chapters, or of fewer formats than the published edition has, is
+    partial: it goes to the draft folder and leaves the published edition alone."""
+    if chapters:
+        return True
+    published = out_dir_for(output, edition, region)
+    return any((published / f"statusrapport.{f}").exists() for f in ("html", "pdf")
+               if f not in formats)
 
 
 def _exchange(a, b):
@@ -54,6 +75,31 @@ def scratch_dir(output_dir):
     output_dir.mkdir(parents=True, exist_ok=True)
     remove_stale(output_dir)
     return Path(tempfile.mkdtemp(dir=output_dir, prefix=f".build-{os.getpid()}-"))
+
+
+@contextmanager
+def guarded(folder, scratch):
+    """Keep a copy of the published edition in ``folder`` while the block runs (the chapters
+    run then). If a file under it changed and no other build published meanwhile (the
+    manifest is the same), the copy is swapped back in: a chapter can never leave an altered
+    report published. Nothing to do when nothing is published."""
+    from statusrapport.build.hashing import tree_state
+
+    folder = Path(folder)
+    if not (folder / "manifest.json").is_file():
+        yield
+        return
+    backup = Path(scratch) / "published"
+    shutil.copytree(folder, backup, symlinks=True)
+    before, manifest = tree_state(folder), (backup / "manifest.json").read_bytes()
+    try:
+        yield
+    finally:
+        if tree_state(folder) != before:
+            with lock(folder.parent):
+                current = folder / "manifest.json"
+                if not current.is_file() or current.read_bytes() == manifest:
+                    swap_in(backup, folder)
 
 
 @contextmanager
