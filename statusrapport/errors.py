@@ -1,7 +1,15 @@
 """Exception types. Each carries enough context (file, row, column, chapter, cell) for a
 message that a non-programmer can act on."""
 
+import difflib
+
 from statusrapport.model import Exit
+
+
+def did_you_mean(value, known):
+    """" (mente du 'x'?)" for the closest of ``known`` to ``value``, or "" if none is close."""
+    close = difflib.get_close_matches(str(value), [str(k) for k in known], n=1, cutoff=0.6)
+    return f" (mente du '{close[0]}'?)" if close else ""
 
 
 class StatusrapportError(Exception):
@@ -54,9 +62,16 @@ class DataError(StatusrapportError):
 
 
 class PlaceholderError(StatusrapportError):
-    """A narrative placeholder that does not resolve."""
+    """Narrative placeholders that do not resolve: one message per placeholder in ``problems``."""
 
     exit_code = Exit.DATA
+
+    def __init__(self, problems):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+    def __reduce__(self):
+        return PlaceholderError, (self.problems,)
 
 
 class ChapterError(StatusrapportError):

@@ -75,7 +75,8 @@ def build(opt, regions=None, inputs=None):
     root = Path(opt.root).resolve()
     output = Path(opt.output or root / "output").resolve()
     ed = edition_mod.load(opt.params, root / "params")
-    problems = validate.run(root)
+    warnings = []
+    problems = validate.run(root, edition=ed, warnings=warnings)  # this edition + shared files
     if problems:
         raise DataError(problems)
     regions = list(regions or [opt.region])
@@ -89,6 +90,8 @@ def build(opt, regions=None, inputs=None):
         lines.append(f"{time.perf_counter() - start:7.1f} s  {text}")
         shown(text)
 
+    for text in warnings:
+        progress(f"ADVARSEL: {text}")
     stagings = {}
     try:
         tasks = []
