@@ -56,6 +56,9 @@ class RenderJob:
     fingerprint: str  # None for a draft: a draft is never current
     meta: dict  # what the cover and colophon show
     inputs: dict  # relative path -> sha256, for the manifest
+    content_key: str = ""  # report_key without the formats: same content, any format
+    kept: tuple = ()  # formats not rebuilt whose published file shows the same content
+    published: Path = None  # the published folder the kept files come from
 
 
 def chapter_parameters(root, ed, region, chapter):
@@ -148,8 +151,20 @@ def _prepare(opt, ed, ds, runs, staging, output, root, progress, lines, fingerpr
         result.unchanged = True
         progress(f"Ingen endringer: {final} er allerede oppdatert.")
         return result, None
+    content_key = hashing.report_key(inputs, meta, runs, ())
+    kept = []
+    for fmt in FORMATS:  # a rebuild of one format keeps the other if it shows the same content
+        published = final / f"statusrapport.{fmt}"
+        if fmt in opt.formats or not published.exists():
+            continue
+        if old and old.get("content_key") == content_key:
+            kept.append(fmt)
+        else:
+            progress(f"MERK: statusrapport.{fmt} i {final} er fra en eldre bygging og blir fjernet, "
+                     f"fordi innholdet er endret; lag den med --format {','.join(FORMATS)}")
     return result, RenderJob(root, tuple(opt.formats), runs, staging, report_key,
-                             None if failures else fingerprint, meta, inputs.files)
+                             None if failures else fingerprint, meta, inputs.files,
+                             content_key, tuple(kept), final)
 
 
 def _render_all(jobs, jobs_at_once, progress):
@@ -204,12 +219,15 @@ def _render(job):
     if "pdf" in job.formats:
         pdf.write(html_text, staging / "statusrapport.pdf",
                   f"Statusrapport – Nasjonal helse- og samhandlingsplan, utgave {meta['edition']}")
-    if "html" not in job.formats:
+    elif "pdf" in job.kept:
+        shutil.copyfile(job.published / "statusrapport.pdf", staging / "statusrapport.pdf")
+    if "html" not in job.formats and "html" not in job.kept:
         (staging / "statusrapport.html").unlink()
     manifest.write(staging / "manifest.json", {
         "edition": meta["edition"], "region": meta["region"],
         "parameters": {"edition": meta["edition"], "region": meta["region"]},
-        "formats": sorted(job.formats), "report_key": job.report_key,
+        "formats": sorted(set(job.formats) | set(job.kept)), "report_key": job.report_key,
+        "content_key": job.content_key,
         "fingerprint": job.fingerprint,
         "version": __version__,
         "git_commit": meta["commit"], "packages": manifest.versions(),
