@@ -18,7 +18,7 @@ from statusrapport.data import catalogue as catalogue_mod
 from statusrapport.data import geography, observations, sources
 from statusrapport.ingest import readers
 from statusrapport.build.hashing import sha256
-from statusrapport.errors import DataError, ParameterError
+from statusrapport.errors import DataError, ParameterError, did_you_mean
 from statusrapport.model import COLUMNS, KEY
 
 
@@ -37,10 +37,12 @@ def run(root, delivery, source_id):
                              f"(kjente: {', '.join(sorted(srcs))})")
     src = srcs[source_id]
     if not src.spec:
-        raise ParameterError(f"data/sources/{source_id}.yml har ingen 'import:'-beskrivelse")
+        raise ParameterError(f"data/sources/{source_id}.yml har ingen 'import:'-beskrivelse; legg den "
+                             "til (se eksemplene i docs/brukerveiledning.md, steg 2)")
     if not delivery.is_file():
         raise ParameterError(f"{delivery}: filen finnes ikke")
     new = readers.read_delivery(delivery, src.spec, source_id)
+    _require_catalogue(data, srcs, source_id, sorted(set(new["indicator"])))
     new["value"] = new["value"].map(_value_text)
     target = data / "observations" / f"{source_id}.csv"
     old = (pd.read_csv(target, dtype=str, keep_default_na=False) if target.exists()
@@ -59,7 +61,10 @@ def run(root, delivery, source_id):
         cat = catalogue_mod.load(candidate_catalogue, set(srcs))
         _, problems = observations.read(candidate, cat, geography.load(data), set(srcs),
                                         datetime.date.today())
-        if problems:
+        if problems:  # named as the file they would end up in, not the temporary copy
+            for p in problems:
+                p.file = p.file.replace(str(candidate), f"data/observations/{target.name} "
+                                        f"(etter import av {delivery.name})")
             raise DataError(problems)
         snapshot = data / "snapshots" / source_id / delivery.name
         snapshot.parent.mkdir(parents=True, exist_ok=True)
@@ -72,6 +77,19 @@ def run(root, delivery, source_id):
             f"for {', '.join(sorted(set(new['indicator'])))} til data/observations/{source_id}.csv; "
             f"data/sources/{source_id}.yml er oppdatert med nye sjekksummer."
             + (f" Kilden er lagt til i katalogen for {', '.join(linked)}." if linked else ""))
+
+
+def _require_catalogue(data, srcs, source_id, ids):
+    """The catalogue entry comes first: one message naming every indicator it lacks."""
+    cat = catalogue_mod.load(data / "catalogue.yml", set(srcs))
+    unknown = [i for i in ids if i not in cat.indicators]
+    if unknown:
+        names = ", ".join(f"'{i}'{did_you_mean(i, cat.indicators)}" for i in unknown)
+        raise ParameterError(
+            f"indikatoren {names} finnes ikke i data/catalogue.yml. Legg inn katalogposten først "
+            "(id, kapittel, tittel, definisjon, enhet, desimaler, retning, kilde, nivåer; se "
+            "docs/analytiker.md), eller rett indikator-id-en i import:-beskrivelsen i "
+            f"data/sources/{source_id}.yml; kjør så importen på nytt. Ingenting er lest inn.")
 
 
 def _link_catalogue(text, ids, source_id):
