@@ -110,6 +110,7 @@ def build(opt, regions=None, inputs=None):
                  f"{'regioner' if len(regions) > 1 else datasets[regions[0]].region_name}")
         runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force, progress=progress,
                                     scheduler=opt.scheduler)
+        _name_stray_outputs(tasks, runs, progress)
         by_region = {r: [run for task, run in zip(tasks, runs) if task.region == r] for r in regions}
         results, renders = [], []
         for r in regions:
@@ -133,6 +134,21 @@ def build(opt, regions=None, inputs=None):
     finally:
         for staging in stagings.values():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _name_stray_outputs(tasks, runs, progress):
+    """Outputs a chapter made that cannot go into the report (prints, bare images) are named,
+    so nothing an analyst meant to show is dropped without a word."""
+    for task, run in zip(tasks, runs):
+        if run.status == "failed" or not run.notebook:
+            continue
+        stray = stitch.stray_outputs(run.notebook)
+        for cell, what in stray[:5]:
+            progress(f"  {task.label}{run.chapter}: celle {cell} har {what}, som ikke kommer med i "
+                     "rapporten")
+        if len(stray) > 5:
+            progress(f"  {task.label}{run.chapter}: og {len(stray) - 5} utdata til som ikke kommer "
+                     "med; se notatboken i output/<utgave>/notebooks/")
 
 
 def _prepare(opt, ed, ds, runs, staging, output, root, progress, lines, fingerprint, inputs):

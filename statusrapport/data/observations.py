@@ -119,7 +119,9 @@ def read_table(path, columns, problems, excel=False, extra_fields_hint=""):
         if not fields:
             continue
         if len(fields) != len(header):
-            hint = (extra_fields_hint if len(fields) > len(header) and extra_fields_hint
+            hint = (extra_fields_hint.format(sep="semikolon" if delimiter == ";" else "komma",
+                                             char=delimiter)
+                    if len(fields) > len(header) and extra_fields_hint
                     else "avkortet linje eller feil skilletegn?")
             problems.append(Problem(path, f"har {len(fields)} felt, forventet {len(header)} "
                                     f"({hint})", row=n, value=delimiter.join(fields)))

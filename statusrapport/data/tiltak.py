@@ -17,7 +17,7 @@ from statusrapport.model import CHAPTERS
 COLUMNS = ["id", "edition", "chapter", "title", "owner", "deadline", "status", "comment", "source",
            "ref"]
 STATUSES = ("ikke startet", "i rute", "forsinket", "levert", "avsluttet", "ikke rapportert")
-COMMA_HINT = ("et komma i en tekst må stå inne i anførselstegn, f.eks. \"tekst, mer tekst\"; "
+COMMA_HINT = ("et {sep} i en tekst må stå inne i anførselstegn, f.eks. \"tekst{char} mer tekst\"; "
               "lagre fra Excel eller bruk ./rapport tiltak ID --status … --kommentar …, "
               "som gjør det for deg")
 
