@@ -6,10 +6,16 @@ import difflib
 from statusrapport.model import Exit
 
 
+_ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa"})
+
+
 def did_you_mean(value, known):
-    """" (mente du 'x'?)" for the closest of ``known`` to ``value``, or "" if none is close."""
-    close = difflib.get_close_matches(str(value), [str(k) for k in known], n=1, cutoff=0.6)
-    return f" (mente du '{close[0]}'?)" if close else ""
+    """" (mente du 'x'?)" for the closest of ``known`` to ``value``, or "" if none is close.
+    Case and æøå written as ae/o/aa do not count as differences ('Siste', 'maal')."""
+    plain = {str(k).translate(_ASCII).lower(): str(k) for k in known}
+    close = difflib.get_close_matches(str(value).translate(_ASCII).lower(), list(plain), n=1,
+                                      cutoff=0.6)
+    return f" (mente du '{plain[close[0]]}'?)" if close else ""
 
 
 class StatusrapportError(Exception):

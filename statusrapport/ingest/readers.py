@@ -574,7 +574,7 @@ def _table_records(path, spec, rows, prefix, problems, truncate_check, separator
     needed = [spec[k] for k in ("geo_dimension", "period_dimension", "indicator_dimension")
               if k in spec] + list(_filter_sets(spec)) + ([] if wide else [spec["value_column"]])
     missing = [str(c) for c in needed if str(c) not in header]
-    hint = _header_hint(header, spec, separator)
+    hint = _header_hint(header, spec, separator, [str(c) for c in needed])
     for column in missing:
         problems.append(Problem(path, f"mangler kolonnen '{column}'; fant kolonnene: "
                                 + ", ".join(header) + hint, row=header_row, column=column))
@@ -631,12 +631,15 @@ def _trim(cells):
 SEPARATOR_NAMES = {";": "semikolon", ",": "komma", "\t": "tabulator"}
 
 
-def _header_hint(header, spec, separator):
+def _header_hint(header, spec, separator, needed):
     """Why the expected columns are not in the header: a wrong separator (the header is one
-    cell holding another separator), or SSB's title line above the header."""
+    cell that, split at another separator, holds the expected columns), or SSB's title line
+    above the header."""
     cells = [c for c in header if c]
     if separator and len(cells) == 1:
-        other = [s for s in SEPARATOR_NAMES if s != separator and s in cells[0]]
+        other = [s for s in SEPARATOR_NAMES if s != separator
+                 and len(set(needed) & {part.strip().strip('"') for part in cells[0].split(s)})
+                 >= min(2, len(set(needed)))]
         if other:
             found, used = SEPARATOR_NAMES[other[0]], SEPARATOR_NAMES[separator]
             return (f" (filen bruker {found} som skilletegn, ikke {used}; sett separator: "
