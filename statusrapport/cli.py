@@ -22,7 +22,7 @@ underkommandoer:
   indicators                  vis indikatorkatalogen (--chapter, --format table|json)
   import FIL --source ID      les en datalevering (JSON-stat2, CSV, XLSX) inn som observasjoner
   tiltak ID --status STATUS   sett status for et tiltak (--kommentar, --kilde, --ref, --utgave);
-                              tiltak --fra FIL leser en tiltaksliste lagret fra Excel
+                              tiltak --til-excel / --fra FIL: rediger tiltakslisten i Excel
   verify                      bygg på nytt i en midlertidig mappe og sammenlign med output/
 
 avslutningskoder: """ + ", ".join(f"{code} {text}" for code, text in Exit.MEANING.items()) + "\n"
@@ -270,10 +270,21 @@ def _tiltak(argv):
                    "melder statusen; standard: kilden fra forrige linje")
     p.add_argument("--ref", help="hvor i kilden, f.eks. side 12 eller L310-312")
     p.add_argument("--utgave", help="utgaven statusen gjelder (standard: den nyeste i params/)")
+    p.add_argument("--til-excel", action="store_true",
+                   help="lag data/tiltak.xlsx av data/tiltak.csv for redigering i Excel")
     p.add_argument("--fra", type=Path, metavar="FIL",
                    help="tiltakslisten lagret fra Excel (.xlsx eller .csv); erstatter data/tiltak.csv")
     args = p.parse_args(argv)
     path = ROOT / "data" / "tiltak.csv"
+    if args.til_excel:
+        workbook = ROOT / "data" / "tiltak.xlsx"
+        if workbook.exists():
+            raise ParameterError("data/tiltak.xlsx finnes allerede; les den inn med ./rapport tiltak "
+                                 "--fra data/tiltak.xlsx, eller slett den og prøv igjen")
+        tiltak.write_xlsx(tiltak.load(path), workbook)
+        print("Laget data/tiltak.xlsx. Rediger og lagre den i Excel, og les den inn med "
+              "./rapport tiltak --fra data/tiltak.xlsx")
+        return Exit.OK
     if args.fra:
         if args.id or args.status:
             p.error("bruk enten --fra FIL eller ID --status STATUS, ikke begge")

@@ -3,6 +3,7 @@
 import pytest
 
 from statusrapport import cli
+from conftest import ROOT as ROOT_DIR
 
 
 def test_help_lists_options_and_exit_codes(capsys):
@@ -173,3 +174,18 @@ def test_indicators_table_has_header_titles_and_readable_periods(monkeypatch, ca
     row = next(line for line in lines if line.startswith("kpr_psyk_pasienter_barn "))
     assert "2019–2023" in row and "2019-2023" not in row and "Barn og unge" in row
     assert lines[-1].startswith(f"{len(lines) - 3} indikatorer i kapitlet samhandling")
+
+
+def test_tiltak_round_trip_through_excel_workbook(tmp_path, monkeypatch, capsys):
+    from conftest import copy_project
+    from statusrapport.data import tiltak
+
+    project = copy_project(tmp_path / "p")
+    before = tiltak.load(project / "data" / "tiltak.csv")
+    code, out, _ = _tiltak(project, monkeypatch, capsys, "--til-excel")
+    assert code == 0 and "./rapport tiltak --fra data/tiltak.xlsx" in out
+    code, _, err = _tiltak(project, monkeypatch, capsys, "--til-excel")
+    assert code == 2 and "data/tiltak.xlsx finnes allerede; les den inn med" in err
+    code, _, _ = _tiltak(project, monkeypatch, capsys, "--fra", str(project / "data" / "tiltak.xlsx"))
+    assert code == 0 and tiltak.load(project / "data" / "tiltak.csv").equals(before)
+    assert (project / "data" / "tiltak.csv").read_bytes() == (ROOT_DIR / "data" / "tiltak.csv").read_bytes()

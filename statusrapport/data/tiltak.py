@@ -104,6 +104,23 @@ def write(frame, path):
             writer.writerow([rec[c] for c in COLUMNS])
 
 
+def write_xlsx(frame, path):
+    """The table as an Excel workbook for editing (read back with :func:`load`)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "tiltak"
+    sheet.append(COLUMNS)
+    for rec in frame[COLUMNS].to_dict("records"):
+        sheet.append([int(rec[c]) if c in ("edition", "deadline") and rec[c].isdigit() else rec[c]
+                      for c in COLUMNS])
+    for column, width in zip("ABCDEFGHIJ", (20, 8, 14, 60, 28, 10, 14, 50, 12, 14)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    book.save(path)
+
+
 def set_status(frame, tiltak_id, edition, status, comment=None, source=None, ref=None):
     """The table with ``tiltak_id``'s status for ``edition`` set (a new row copied from the
     latest earlier one, or the edition's row changed). Raises ValueError with a message."""
