@@ -334,7 +334,7 @@ def _import(argv):
 
     p = _Parser(prog=f"{PROG} import", description="Les en datalevering inn som observasjoner. "
                 "Kilden må ha en post i data/sources/<ID>.yml med en 'import:'-beskrivelse.")
-    p.add_argument("file", type=Path, help="leveransen (JSON-stat2, CSV eller XLSX)")
+    p.add_argument("file", type=Path, metavar="FIL", help="leveransen (JSON-stat2, CSV eller XLSX)")
     p.add_argument("--source", required=True, metavar="ID", help="kildens id i data/sources/")
     args = p.parse_args(argv)
     summary = command.run(ROOT, args.file, args.source)
