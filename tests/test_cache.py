@@ -86,3 +86,25 @@ def test_force_reruns_everything(published_copy):
     result = run_build(project, "--force", *HTML)
     assert result.returncode == 0, result.stderr
     assert len(re.findall(r"kjører \(--force\)", result.stdout)) == 7
+
+
+def test_html_rebuild_keeps_the_pdf_of_the_same_content(built, tmp_path):
+    import shutil
+
+    source, _, _ = built
+    project = tmp_path / "project"
+    shutil.copytree(source, project, symlinks=True)
+    out = project / "output" / "2026"
+    pdf = (out / "statusrapport.pdf").read_bytes()
+    result = run_build(project, *HTML)
+    assert result.returncode == 0, result.stderr
+    assert (out / "statusrapport.pdf").read_bytes() == pdf
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["formats"] == ["html", "pdf"]
+    text = project / "data" / "narrative" / "2026" / "kompetanse.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEn ny setning.\n", encoding="utf-8")
+    result = run_build(project, *HTML)
+    assert result.returncode == 0, result.stderr
+    assert "MERK: statusrapport.pdf i " in result.stdout
+    assert "er fra en eldre bygging og blir fjernet, fordi innholdet er endret; lag den med " \
+           "--format html,pdf" in result.stdout
+    assert not (out / "statusrapport.pdf").exists()
