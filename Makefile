@@ -21,8 +21,9 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not build"
 
+# jupyter_server_config.py: notebooks are saved without outputs (nbstripout).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab --config=jupyter_server_config.py notebooks/
 
 validate: $(STAMP)
 	$(PY) build.py validate

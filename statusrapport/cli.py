@@ -1,9 +1,11 @@
-"""Command line: ``python build.py [options]`` builds an edition; subcommands ``validate``,
-``indicators``, ``import`` and ``verify`` work on the data and the published report. Exit codes
-are :class:`statusrapport.model.Exit`. The project is the folder the command runs in."""
+"""Command line: ``./rapport [options]`` (the script runs ``build.py`` in the project's .venv)
+builds an edition; subcommands ``validate``, ``indicators``, ``import``, ``tiltak`` and
+``verify`` work on the data and the published report. Exit codes are
+:class:`statusrapport.model.Exit`. The project is the folder the command runs in."""
 
 import argparse
 import csv
+import re
 import signal
 import sys
 import tempfile
@@ -11,17 +13,20 @@ import traceback
 from pathlib import Path
 
 from statusrapport import __version__
-from statusrapport.errors import ParameterError, StatusrapportError, SystemProblem, listing
+from statusrapport.errors import ParameterError, StatusrapportError, SystemProblem, did_you_mean, listing
 from statusrapport.model import CHAPTER_TIMEOUT, CHAPTERS, NATIONAL, Exit
 
 ROOT = Path.cwd()
+PROG = "./rapport"  # what staff type; the script runs build.py with the project's Python
 EPILOG = """\
 underkommandoer:
-  validate                 sjekk alle datafiler og skriv alle feil
-  indicators               vis indikatorkatalogen (--chapter, --format table|json)
-  import FIL --source ID   les en datalevering (JSON-stat2, CSV, XLSX) inn som en ny vintage
-                           (--dry-run viser endringene uten å skrive, --bekreft godtar advarsler)
-  verify                   bygg på nytt i en midlertidig mappe og sammenlign med output/
+  validate [--params UTGAVE]  sjekk datafilene (alle utgaver, eller bare én) og skriv alle feil
+  indicators                  vis indikatorkatalogen (--chapter, --format table|json)
+  import FIL --source ID      les en datalevering (JSON-stat2, CSV, XLSX) inn som en ny vintage
+                              (--dry-run viser endringene uten å skrive, --bekreft godtar advarsler)
+  tiltak ID --status STATUS   sett status for et tiltak (--kommentar, --kilde, --ref, --utgave);
+                              tiltak --til-excel / --fra FIL: rediger tiltakslisten i Excel
+  verify                      bygg på nytt i en midlertidig mappe og sammenlign med output/
 
 avslutningskoder: """ + ", ".join(f"{code} {text}" for code, text in Exit.MEANING.items()) + "\n"
 
@@ -54,17 +59,59 @@ def _jobs(text):
     return n
 
 
+# argparse's own messages (Python 3.11–3.13), in bokmål. Each pattern is matched against the
+# whole message; the replacement says what to do next.
+_MESSAGES = [
+    (r"the following arguments are required: (.*)",
+     r"mangler \1; skriv det etter kommandoen (se --help)"),
+    (r"unrecognized arguments: (.*)", r"ukjente argumenter: \1; se --help for lovlige valg"),
+    (r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)",
+     r"\1: ugyldig valg '\2'; bruk en av: \3"),
+    (r"argument (\S+): expected one argument", r"\1 trenger en verdi, f.eks. \1 VERDI"),
+    (r"argument (\S+): expected at least one argument", r"\1 trenger minst én verdi"),
+    (r"argument (\S+): expected at most one argument", r"\1 tar høyst én verdi"),
+    (r"argument (\S+): invalid (\S+) value: (.*)", r"\1: ugyldig verdi \3; se --help"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"\1 kan ikke brukes sammen med \2"),
+    (r"ambiguous option: (\S+) could match (.*)", r"\1 er tvetydig; mente du en av: \2?"),
+    (r"argument (\S+): ignored explicit argument (.*)", r"\1 tar ingen verdi (fikk \2)"),
+    (r"argument (\S+): (.*)", r"\1: \2"),  # our own type checks, already in bokmål
+]
+
+
+def norwegian(message):
+    """argparse's English error message in bokmål (unknown messages are returned as they are)."""
+    for pattern, replacement in _MESSAGES:
+        if re.fullmatch(pattern, message, re.S):
+            return re.sub(pattern, replacement, message, flags=re.S)
+    return message
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "bruk: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with bokmål help headings and error messages, and exit code 2 (PARAMETER)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenter"
+        self._optionals.title = "valg"
+        self.add_argument("-h", "--help", action="help", help="vis denne hjelpen og avslutt")
+
     def error(self, message):
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: feil: {message}\n")
+        sys.stderr.write(f"{self.prog}: feil: {norwegian(message)}\n")
         sys.exit(Exit.PARAMETER)
 
 
 def build_parser():
-    p = _Parser(prog="build.py", description="Bygger statusrapporten for Nasjonal helse- og "
+    p = _Parser(prog=PROG, description="Bygger statusrapporten for Nasjonal helse- og "
                 "samhandlingsplan: kapittel-notatbøker kjøres med papermill og settes sammen til "
-                "HTML og PDF.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                "HTML og PDF.", epilog=EPILOG)
     p.add_argument("--params", type=Path, help="utgavefil (standard: den nyeste i params/)")
     p.add_argument("--chapter", action="append", default=[], metavar="NAVN",
                    help="bygg bare dette kapitlet (kan gjentas), f.eks. --chapter samhandling")
@@ -81,7 +128,8 @@ def build_parser():
     p.add_argument("--force", action="store_true", help="kjør alle kapitler på nytt, se bort fra cache")
     p.add_argument("--allow-errors", action="store_true",
                    help="publiser et UTKAST selv om kapitler feiler")
-    p.add_argument("--version", action="version", version=f"statusrapport {__version__}")
+    p.add_argument("--version", action="version", version=f"statusrapport {__version__}",
+                   help="vis versjonen og avslutt")
     return p
 
 
@@ -197,14 +245,40 @@ def _build(args):
 def _validate(argv):
     from statusrapport.data import validate
 
-    _Parser(prog="build.py validate", description="Sjekk alle datafiler.").parse_args(argv)
-    problems = validate.run(ROOT)
+    p = _Parser(prog=f"{PROG} validate", description="Sjekk datafilene: alle utgaver, eller med "
+                "--params bare den utgaven (det byggingen sjekker) og de felles filene.")
+    p.add_argument("--params", type=Path, metavar="UTGAVE", help="bare denne utgaven, f.eks. 2027")
+    args = p.parse_args(argv)
+    warnings = []
+    edition = _params_path(args) if args.params else None
+    problems = validate.run(ROOT, edition=edition and _load_edition(edition), warnings=warnings)
+    for text in warnings:
+        print(f"ADVARSEL: {text}", file=sys.stderr)
     if problems:
-        print(f"{len(problems)} feil funnet:", file=sys.stderr)
+        print(f"{len(problems)} feil funnet; rett dem og kjør kommandoen på nytt:", file=sys.stderr)
         print("\n".join(listing(problems)), file=sys.stderr)
         return Exit.DATA
-    print("Alle datafiler er gyldige.")
+    print("Alle datafiler er gyldige." + (f" (utgave {edition.stem} og de felles filene)"
+                                          if edition else ""))
     return Exit.OK
+
+
+def _load_edition(path):
+    from statusrapport import edition
+
+    return edition.load(path, ROOT / "params")
+
+
+TABLE_COLUMNS = (("id", "id", 30), ("title", "tittel", 48), ("unit", "enhet", 24),
+                 ("periods", "perioder med data", 22), ("levels", "nivåer", 22),
+                 ("target", "mål", 16), ("source", "kilde", 0))
+
+
+def _cell(value, width):
+    text = ", ".join(value) if isinstance(value, list) else str(value)
+    if width and len(text) > width:
+        text = text[:width - 1] + "…"
+    return text.ljust(width) if width else text
 
 
 def _indicators(argv):
@@ -212,7 +286,7 @@ def _indicators(argv):
 
     from statusrapport.data import inventory
 
-    p = _Parser(prog="build.py indicators", description="Vis indikatorkatalogen med datadekning.")
+    p = _Parser(prog=f"{PROG} indicators", description="Vis indikatorkatalogen med datadekning.")
     p.add_argument("--chapter", choices=CHAPTERS, help="bare dette kapitlet")
     p.add_argument("--format", choices=("table", "json"), default="table")
     args = p.parse_args(argv)
@@ -220,19 +294,94 @@ def _indicators(argv):
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return Exit.OK
+    header = "  ".join(_cell(title, width) for _, title, width in TABLE_COLUMNS)
+    print(header)
+    print("-" * len(header))
     for r in rows:
-        print(f"{r['id']:<45} {r['chapter']:<14} {r['unit']:<22} {r['periods']:<20} "
-              f"{','.join(r['levels']):<28} {r['target']:<18} {r['source']}")
-    print(f"{len(rows)} indikatorer")
+        print("  ".join(_cell(r[key], width) for key, _, width in TABLE_COLUMNS).rstrip())
+    where = f" i kapitlet {args.chapter}" if args.chapter else ""
+    print(f"{len(rows)} indikatorer{where}. Plassholder i en vurderingstekst: {{{{ id.siste }}}}; "
+          "hele titler og definisjoner: --format json")
+    return Exit.OK
+
+
+def _tiltak(argv):
+    from statusrapport.data import tiltak
+
+    p = _Parser(prog=f"{PROG} tiltak", description="Sett status for et tiltak eller oppdrag i "
+                "data/tiltak.csv, eller les inn en tiltaksliste lagret fra Excel (--fra).")
+    p.add_argument("id", nargs="?", help="tiltakets id (første kolonne i data/tiltak.csv)")
+    p.add_argument("--status", help=f"ny status: {', '.join(tiltak.STATUSES)}")
+    p.add_argument("--kommentar", help="kort begrunnelse som vises i rapporten")
+    p.add_argument("--kilde", help="id-en til kildeposten (data/sources/) for dokumentet som "
+                   "melder statusen; standard: kilden fra forrige linje")
+    p.add_argument("--ref", help="hvor i kilden, f.eks. side 12 eller L310-312")
+    p.add_argument("--utgave", help="utgaven statusen gjelder (standard: den nyeste i params/)")
+    p.add_argument("--til-excel", action="store_true",
+                   help="lag data/tiltak.xlsx av data/tiltak.csv for redigering i Excel")
+    p.add_argument("--fra", type=Path, metavar="FIL",
+                   help="tiltakslisten lagret fra Excel (.xlsx eller .csv); erstatter data/tiltak.csv")
+    args = p.parse_args(argv)
+    path = ROOT / "data" / "tiltak.csv"
+    if args.til_excel:
+        workbook = ROOT / "data" / "tiltak.xlsx"
+        if workbook.exists():
+            raise ParameterError("data/tiltak.xlsx finnes allerede; les den inn med ./rapport tiltak "
+                                 "--fra data/tiltak.xlsx, eller slett den og prøv igjen")
+        tiltak.write_xlsx(tiltak.load(path), workbook)
+        print("Laget data/tiltak.xlsx. Rediger og lagre den i Excel, og les den inn med "
+              "./rapport tiltak --fra data/tiltak.xlsx")
+        return Exit.OK
+    if args.fra:
+        if args.id or args.status:
+            p.error("bruk enten --fra FIL eller ID --status STATUS, ikke begge")
+        if not args.fra.is_file():
+            raise ParameterError(f"{args.fra}: filen finnes ikke; angi stien til filen du lagret fra Excel")
+        frame = tiltak.load(args.fra)
+        tiltak.write(frame, path)
+        if args.fra.resolve() == (ROOT / "data" / "tiltak.xlsx").resolve():
+            args.fra.unlink()
+        print(f"Leste {len(frame)} linjer fra {args.fra} inn i data/tiltak.csv. Kjør ./rapport "
+              "validate og bygg rapporten.")
+        return Exit.OK
+    if not args.id:
+        p.error("mangler tiltakets id, f.eks. ./rapport tiltak nhsp2026_samh_01 --status levert")
+    frame = tiltak.load(path)
+    if not args.status:
+        mine = frame[frame["id"] == args.id]
+        if mine.empty:
+            raise ParameterError(f"ukjent tiltak '{args.id}'"
+                                 f"{did_you_mean(args.id, frame['id'].unique())}; id-ene står i "
+                                 "første kolonne i data/tiltak.csv")
+        for rec in mine.sort_values("edition").to_dict("records"):
+            print(f"{rec['edition']}: {rec['status']}" + (f" – {rec['comment']}" if rec["comment"] else ""))
+        print(f"Ny status: {PROG} tiltak {args.id} --status STATUS --kommentar \"…\"")
+        return Exit.OK
+    if args.kilde is not None:
+        from statusrapport.data import sources
+
+        known = sources.load_all(ROOT / "data")
+        if args.kilde not in known:
+            raise ParameterError(f"ukjent kilde '{args.kilde}'{did_you_mean(args.kilde, known)}; "
+                                 "lag kildeposten data/sources/<id>.yml først (se brukerveiledningen)")
+    edition = args.utgave or _params_path(argparse.Namespace(params=None)).stem
+    try:
+        frame = tiltak.set_status(frame, args.id, edition, args.status, args.kommentar,
+                                  args.kilde, args.ref)
+    except ValueError as err:
+        raise ParameterError(str(err)) from None
+    tiltak.write(frame, path)
+    print(f"Status for {args.id} i utgave {edition} er nå «{args.status.strip().lower()}» "
+          "(data/tiltak.csv).")
     return Exit.OK
 
 
 def _import(argv):
     from statusrapport.ingest import command
 
-    p = _Parser(prog="build.py import", description="Les en datalevering inn som observasjoner. "
+    p = _Parser(prog=f"{PROG} import", description="Les en datalevering inn som observasjoner. "
                 "Kilden må ha en post i data/sources/<ID>.yml med en 'import:'-beskrivelse.")
-    p.add_argument("file", type=Path, help="leveransen (JSON-stat2, CSV eller XLSX)")
+    p.add_argument("file", type=Path, metavar="FIL", help="leveransen (JSON-stat2, CSV eller XLSX)")
     p.add_argument("--source", required=True, metavar="ID", help="kildens id i data/sources/")
     p.add_argument("--vintage", metavar="ÅÅÅÅ-MM-DD",
                    help="datoen leveransen kom (standard: i dag); tallene er kjent fra denne datoen")
@@ -250,7 +399,7 @@ def _import(argv):
 def _verify(argv):
     from statusrapport.build import pipeline, verify
 
-    p = _Parser(prog="build.py verify", description="Bygg utgaven på nytt i en midlertidig mappe "
+    p = _Parser(prog=f"{PROG} verify", description="Bygg utgaven på nytt i en midlertidig mappe "
                 "og sammenlign med den publiserte i output/.")
     p.add_argument("--params", type=Path)
     p.add_argument("--region", default=NATIONAL)
@@ -273,4 +422,5 @@ def _verify(argv):
     return Exit.OK
 
 
-COMMANDS = {"validate": _validate, "indicators": _indicators, "import": _import, "verify": _verify}
+COMMANDS = {"validate": _validate, "indicators": _indicators, "import": _import, "tiltak": _tiltak,
+            "verify": _verify}

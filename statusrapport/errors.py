@@ -3,6 +3,7 @@ message that a non-programmer can act on."""
 
 import errno
 import reprlib
+import difflib
 
 from statusrapport.model import Exit
 
@@ -26,6 +27,18 @@ def listing(items, limit=MAX_LISTED):
     if len(items) > limit:
         lines.append(f"  … og {len(items) - limit:,} til".replace(",", " "))
     return lines
+
+
+_ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa"})
+
+
+def did_you_mean(value, known):
+    """" (mente du 'x'?)" for the closest of ``known`` to ``value``, or "" if none is close.
+    Case and æøå written as ae/o/aa do not count as differences ('Siste', 'maal')."""
+    plain = {str(k).translate(_ASCII).lower(): str(k) for k in known}
+    close = difflib.get_close_matches(str(value).translate(_ASCII).lower(), list(plain), n=1,
+                                      cutoff=0.6)
+    return f" (mente du '{plain[close[0]]}'?)" if close else ""
 
 
 class StatusrapportError(Exception):
@@ -102,9 +115,16 @@ class DataError(StatusrapportError):
 
 
 class PlaceholderError(StatusrapportError):
-    """A narrative placeholder that does not resolve."""
+    """Narrative placeholders that do not resolve: one message per placeholder in ``problems``."""
 
     exit_code = Exit.DATA
+
+    def __init__(self, problems):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+    def __reduce__(self):
+        return PlaceholderError, (self.problems,)
 
 
 class ChapterError(StatusrapportError):

@@ -432,16 +432,16 @@ CASES = [
                                                                 status="ferdig"),
          ["tiltak.csv, rad 2, kolonne 'status': ukjent status; bruk en av: ikke startet, i rute, "
           "forsinket, levert, avsluttet, ikke rapportert (fant: 'ferdig')"]),
-    Case("tiltak_latin1", tiltak_latin1,
-         ["tiltak.csv, rad ", ": ikke gyldig UTF-8 (byte ", "lagre filen som UTF-8 (fant: 'e5')"]),
     Case("tiltak_ragged_row", tiltak_ragged,
-         ["tiltak.csv, rad 3: har 11 felt, forventet 10 (avkortet linje eller feil skilletegn?)"]),
+         ["tiltak.csv, rad 3: har 11 felt, forventet 10 (et komma i en tekst må stå inne i "
+          "anførselstegn"]),
     Case("kommune_population_not_integer", kommune_population_with_space,
          ["kommuner.csv, rad 3, kolonne 'folketall_2024': forventet et heltall ≥ 0 (uten mellomrom) "
           "(fant: '15 221')"]),
     Case("narrative_unresolved_placeholder",
          lambda p: narrative(p, "Ventetiden var {{ finnes_ikke.siste }} i fjor.\n"),
-         [f"narrative/{EDITION}/samhandling.md, linje 1: ukjent plassholder '{{{{ finnes_ikke.siste }}}}'"],
+         [f"narrative/{EDITION}/samhandling.md, linje 1: plassholderen '{{{{ finnes_ikke.siste }}}}': "
+          "ukjent indikator 'finnes_ikke'"],
          also_build=True),
     Case("narrative_latin1", lambda p: narrative(p, "Vurdering\n\nTallene er usikre for Bærum.\n",
                                                  encoding="latin-1"),
@@ -665,6 +665,10 @@ def test_bom_is_accepted(proj):
 
     bom(proj)
     tiltak_bom(proj)  # the same holds for tiltak.csv (before: "mangler kolonne(r) id")
+    assert run_build(proj, "validate").returncode == 0
+    tiltak = proj / "data" / "tiltak.csv"
+    tiltak.write_bytes(tiltak.read_bytes()[3:])
+    tiltak_latin1(proj)  # and for tiltak.csv as Excel on Windows saves it (cp1252)
     result = run_build(proj, "validate")
     assert result.returncode == 0, result.stderr
     assert "Alle datafiler er gyldige" in result.stdout

@@ -31,10 +31,12 @@ def test_edited_notebook_reruns_only_that_chapter(published_copy):
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("x = 1"))
     nbformat.write(nb, path)
-    assert run_build(project, *HTML).returncode == 0
+    result = run_build(project, *HTML)
+    assert result.returncode == 0
     ran = {n for n, c in chapters(project).items() if c["cache"] == "miss"}
     assert ran == {"akuttmedisin"}
-    assert chapters(project)["akuttmedisin"]["reason"] == "ny nøkkel"
+    assert chapters(project)["akuttmedisin"]["reason"] == "notatboken er endret"
+    assert re.search(r"akuttmedisin\s+kjører \(notatboken er endret\)", result.stdout)
 
 
 def test_changed_data_file_reruns_exactly_its_readers(published_copy):
@@ -84,3 +86,22 @@ def test_force_reruns_everything(published_copy):
     result = run_build(project, "--force", *HTML)
     assert result.returncode == 0, result.stderr
     assert len(re.findall(r"kjører \(--force\)", result.stdout)) == 7
+
+
+def test_html_rebuild_never_touches_the_published_pdf(built, tmp_path):
+    """One format of an edition published in both is a draft beside it: the published HTML and
+    PDF stay as they are."""
+    import shutil
+
+    source, _, _ = built
+    project = tmp_path / "project"
+    shutil.copytree(source, project, symlinks=True)
+    out = project / "output" / "2026"
+    before = {f: (out / f).read_bytes() for f in ("statusrapport.html", "statusrapport.pdf")}
+    text = project / "data" / "narrative" / "2026" / "kompetanse.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEn ny setning.\n", encoding="utf-8")
+    result = run_build(project, *HTML)
+    assert result.returncode == 0, result.stderr
+    assert {f: (out / f).read_bytes() for f in before} == before
+    draft = (project / "output" / "2026-utkast" / "statusrapport.html").read_text(encoding="utf-8")
+    assert "UTKAST" in draft and "En ny setning." in draft

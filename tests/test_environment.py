@@ -16,3 +16,8 @@ def test_environment_yml_matches_requirements():
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert {p.lower() for p in pip if not p.startswith("-e")} == pins
     assert "python=3.11" in env["dependencies"]
+
+
+def test_nbstripout_for_make_lab_is_pinned():
+    assert any(line.startswith("nbstripout==") for line in (ROOT / "requirements.txt").read_text().splitlines())
+    assert "nbstripout" in (ROOT / "jupyter_server_config.py").read_text()

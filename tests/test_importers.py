@@ -363,3 +363,70 @@ def test_parse_number_decimal_point():
     assert parse_number("12,5", ".") == (12.5, "")
     assert parse_number("1,234.5", ".") == (1234.5, "")
     assert parse_number("1.234,5", ".") is None
+
+
+# -- diagnosis of spec mistakes, mixed levels, the catalogue first ----------------------
+
+def test_wrong_separator_is_named_as_such(tmp_path):
+    path = tmp_path / "levering.csv"
+    path.write_text("år,ventetid (dager)\n2026,41\n", encoding="utf-8")
+    spec = {"format": "csv", "geo_level": "land", "indicator": "ventetid_phbu",
+            "period_dimension": "år", "value_column": "ventetid (dager)", "separator": ";"}
+    text = str(problems(path, spec))
+    assert "filen bruker komma som skilletegn, ikke semikolon; sett separator: \",\"" in text
+    assert "skip_rows" not in text
+
+
+def test_wrong_decimal_is_named_as_such(tmp_path):
+    path = tmp_path / "levering.csv"
+    path.write_text("år;ventetid (dager)\n2026;1.234,5\n", encoding="utf-8")
+    spec = {"format": "csv", "geo_level": "land", "indicator": "ventetid_phbu",
+            "period_dimension": "år", "value_column": "ventetid (dager)", "decimal": "."}
+    (problem,) = problems(path, spec).problems
+    assert ("forventet et tall med desimalpunktum (f.eks. 12.5), et SSB-symbol (. .. ... : -) eller "
+            "en tom celle; tallet ser ut til å ha desimalkomma: sett decimal: \",\" i "
+            "import:-beskrivelsen") in str(problem)
+
+
+def test_rhf_and_hele_landet_in_one_xlsx(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (["region", "år", "plasser"], ["Hele landet", 2026, 300],
+                ["Helse Vest RHF", 2026, 60]):
+        book.active.append(row)
+    book.save(tmp_path / "senger.xlsx")
+    spec = {"format": "xlsx", "geo_level": "rhf", "geo_dimension": "region",
+            "geo_map": {"Hele landet": "NO", "Helse Vest RHF": "H03"}, "period_dimension": "år",
+            "indicator": "senger_psyk_barn", "value_column": "plasser"}
+    frame = read_delivery(tmp_path / "senger.xlsx", spec, "s")
+    assert list(zip(frame.geo_level, frame.geo_code, frame.value)) == [("land", "NO", 300.0),
+                                                                       ("rhf", "H03", 60.0)]
+
+
+def test_import_before_catalogue_entry_gives_one_message(tmp_path):
+    import yaml
+
+    from conftest import copy_project
+    from statusrapport.errors import ParameterError
+    from statusrapport.ingest import command
+
+    project = copy_project(tmp_path / "p")
+    (tmp_path / "levering.csv").write_text("år;kommune;verdi\n" + "".join(
+        f"{year};0301;{n}\n" for n, year in enumerate(range(2010, 2026))), encoding="utf-8")
+    record = {"id": "ny_kilde", "title": "T", "publisher": "P", "origin": "O", "licence": "NLOD 2.0",
+              "retrieved": "2026-01-01", "files": {},
+              "import": {"format": "csv", "geo_level": "kommune", "geo_dimension": "kommune",
+                         "period_dimension": "år", "indicator": "ventetid_phbuu",
+                         "value_column": "verdi"}}
+    (project / "data" / "sources" / "ny_kilde.yml").write_text(yaml.safe_dump(record), encoding="utf-8")
+    before = (project / "data" / "catalogue.yml").read_bytes()
+    with pytest.raises(ParameterError) as caught:
+        command.run(project, tmp_path / "levering.csv", "ny_kilde")
+    text = str(caught.value)
+    assert text.count("\n") == 0 and text.count("ventetid_phbuu") == 1
+    assert text.startswith("indikatoren 'ventetid_phbuu' (mente du 'ventetid_phbu'?) finnes ikke i "
+                           "data/catalogue.yml. Legg inn katalogposten først")
+    assert "Ingenting er lest inn." in text and "tmp" not in text
+    assert (project / "data" / "catalogue.yml").read_bytes() == before
+    assert not (project / "data" / "observations" / "ny_kilde.csv").exists()

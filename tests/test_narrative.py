@@ -2,6 +2,7 @@
 prose, every placeholder resolves in its own edition, and unknown placeholders are reported with
 file and line."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -115,3 +116,116 @@ def test_typed_numbers_checker():
     assert typed_numbers("Verdien er {{ x.siste }} i {{ x.periode }}.") == []
     assert typed_numbers("Det var 19 helsefellesskap.") == [(1, "19")]
     assert typed_numbers("linje\n1 500 pasienter") == [(2, "1 500")]
+
+
+# -- messages for placeholders and missing texts ------------------------------------------
+
+VALUES = {"ventetid_phbu": {"tittel": "T", "siste": "41,3 dager", "periode": "2026", "forrige": "x",
+                            "forrige_periode": "2021", "endring": "y", "mål": "under 35 dager",
+                            "status": "ikke nådd"},
+          "ventetid_tsb": {"tittel": "T", "siste": "1", "periode": "2026", "forrige": "x",
+                           "forrige_periode": "2021", "endring": "y"}}
+
+
+def _problems(text):
+    with pytest.raises(PlaceholderError) as exc:
+        fill(text, VALUES, "psykisk_helse.md")
+    return exc.value.problems
+
+
+def test_unknown_indicator_suggests_the_closest_id():
+    (problem,) = _problems("Ventetiden var {{ ventetid_phbuu.siste }}.")
+    assert problem == ("psykisk_helse.md, linje 1: plassholderen '{{ ventetid_phbuu.siste }}': ukjent "
+                       "indikator 'ventetid_phbuu' (mente du 'ventetid_phbu'?); rett navnet (id-ene "
+                       "står i ./rapport indicators)")
+
+
+@pytest.mark.parametrize("field, hint", [("Siste", " (mente du 'siste'?)"),
+                                         ("maal", " (mente du 'mål'?)"),
+                                         ("verdi", "")])
+def test_unknown_field_has_one_message_with_the_valid_fields(field, hint):
+    (problem,) = _problems(f"{{{{ ventetid_phbu.{field} }}}}")
+    assert problem == (f"psykisk_helse.md, linje 1: plassholderen '{{{{ ventetid_phbu.{field} }}}}': "
+                       f"ukjent felt '{field}'{hint}; gyldige felt: tittel, siste, periode, forrige, "
+                       "forrige_periode, endring, mål, status")
+
+
+def test_target_field_of_indicator_without_target_says_so():
+    (problem,) = _problems("{{ ventetid_tsb.mål }}")
+    assert "ukjent felt 'mål'; 'ventetid_tsb' har ikke noe mål i denne utgaven; gyldige felt: " \
+           "tittel, siste, periode, forrige, forrige_periode, endring" in problem
+
+
+def test_every_unknown_placeholder_is_counted_once():
+    problems = _problems("{{ a.siste }} og {{ ventetid_phbu.Siste }}\n\n{{ ventetid_phbu.verdi }}")
+    assert [p.split(":")[0] for p in problems] == ["psykisk_helse.md, linje 1"] * 2 + [
+        "psykisk_helse.md, linje 3"]
+
+
+def test_dataset_values_have_exactly_the_documented_fields():
+    from statusrapport.data import narrative
+
+    ds = Dataset(ROOT, "2026")
+    with_target = next(i.id for i in ds.catalogue.indicators.values() if ds.target(i.id))
+    without = next(i.id for i in ds.catalogue.indicators.values() if not i.target)
+    values = ds.values([with_target, without])
+    assert tuple(values[with_target]) == narrative.FIELDS + narrative.TARGET_FIELDS
+    assert tuple(values[without]) == narrative.FIELDS
+
+
+def _project_with_2027(tmp_path, draft, texts=()):
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    text = (project / "params" / "2026.yml").read_text(encoding="utf-8")
+    text = text.replace('edition: "2026"', 'edition: "2027"').replace("reporting_year: 2026",
+                                                                   "reporting_year: 2027")
+    text = re.sub(r"^previous_edition:.*$", 'previous_edition: "2026"', text, flags=re.M)
+    (project / "params" / "2027.yml").write_text(text + ("draft: true\n" if draft else ""),
+                                                 encoding="utf-8")
+    for name in texts:
+        folder = project / "data" / "narrative" / "2027"
+        folder.mkdir(exist_ok=True)
+        shutil.copy(project / "data" / "narrative" / "2026" / f"{name}.md", folder)
+    return project
+
+
+def test_missing_assessment_stops_a_final_edition(tmp_path):
+    from statusrapport.data import validate
+
+    project = _project_with_2027(tmp_path, draft=False, texts=("sammendrag",))
+    (problem,) = validate.run(project, edition="2027")
+    assert str(problem) == (
+        "data/narrative/2027: vurderingsteksten mangler for samhandling, psykisk_helse, "
+        "akuttmedisin, kompetanse, finansiering i utgave 2027; kopier fjorårets tekster (cp -r "
+        "data/narrative/2026 data/narrative/2027) og skriv dem om, eller sett draft: true i "
+        "params/2027.yml for å bygge et utkast")
+    assert validate.run(project, edition="2026") == []  # a broken next edition never blocks this one
+
+
+def test_missing_assessment_in_a_draft_is_a_warning(tmp_path):
+    from statusrapport.data import validate
+
+    project = _project_with_2027(tmp_path, draft=True)
+    warnings = []
+    assert validate.run(project, edition="2027", warnings=warnings) == []
+    assert warnings == ["utgave 2027 er et UTKAST uten vurderingstekst for sammendrag, samhandling, "
+                        "psykisk_helse, akuttmedisin, kompetanse, finansiering (mangler i "
+                        "data/narrative/2027/); skriv tekstene før utgaven publiseres"]
+
+
+def test_validate_counts_problems_and_scopes_to_the_edition(tmp_path, monkeypatch, capsys):
+    from statusrapport import cli
+
+    project = _project_with_2027(tmp_path, draft=True, texts=("samhandling",))
+    (project / "data" / "narrative" / "2027" / "samhandling.md").write_text(
+        "{{ ventetid_phbuu.siste }} {{ ventetid_phbu.Siste }}\n{{ ventetid_phbu.maal }}\n",
+        encoding="utf-8")
+    monkeypatch.setattr(cli, "ROOT", project)
+    assert cli.main(["validate", "--params", "2026"]) == 0
+    assert "Alle datafiler er gyldige. (utgave 2026 og de felles filene)" in capsys.readouterr().out
+    assert cli.main(["validate"]) == 3
+    err = capsys.readouterr().err
+    assert "3 feil funnet; rett dem og kjør kommandoen på nytt:" in err
+    assert err.count("\n  - ") == 3
+    assert "ADVARSEL: utgave 2027 er et UTKAST uten vurderingstekst for sammendrag" in err

@@ -6,6 +6,7 @@ import base64
 import io
 
 import nbformat
+import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -77,3 +78,103 @@ def test_outputs_without_a_known_payload_are_ignored():
     assert blocks.payload({"metadata": {blocks.META: {"kind": "ukjent"}}}) is None
     out = blocks.payload({"metadata": blocks.to_meta(blocks.HtmlOutput("<p>x</p>"))})
     assert out == blocks.HtmlOutput("<p>x</p>")
+
+
+def _captured_outputs(monkeypatch, show):
+    """What display.* sends to Jupyter, as notebook outputs (no kernel needed)."""
+    from statusrapport.chapter import display
+
+    outputs = []
+    monkeypatch.setattr(display, "display", lambda bundle, metadata=None, raw=False: outputs.append(
+        nbformat.v4.new_output("display_data", data=bundle, metadata=metadata or {})))
+    show(display)
+    return outputs
+
+
+def _seaborn_figure(display):
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    import seaborn as sns
+
+    from statusrapport.chapter import figures
+
+    figures.use_house_style()
+    data = pd.DataFrame({"år": [2022, 2023, 2024] * 2, "ventetid": [50, 46, 41, 60, 58, 55],
+                         "tjeneste": ["PHBU"] * 3 + ["TSB"] * 3})
+    fig, ax = plt.subplots()
+    sns.lineplot(data=data, x="år", y="ventetid", hue="tjeneste", marker="o", ax=ax)
+    display.figure(fig, caption="Ventetid etter tjeneste", source="NPR (testverdier)",
+                   alt="Ventetiden gikk ned i begge tjenestene fra 2022 til 2024.", data=data)
+
+
+def test_analysts_seaborn_figure_is_numbered_in_html_pdf_and_xlsx(tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+
+    from statusrapport.render import pdf
+
+    outputs = _captured_outputs(monkeypatch, _seaborn_figure)
+    png, caption = outputs
+    assert png.data["image/png"] and blocks.payload(png).kind == "figure"
+    lab = caption.data["text/html"]  # what JupyterLab shows under the image
+    assert "Figur N.n" in lab and "Ventetid etter tjeneste" in lab and "Kilde: NPR (testverdier)" in lab
+    assert "Alternativ tekst: Ventetiden gikk ned" in lab
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Psykisk helse"), nbformat.v4.new_code_cell("x")]
+    nb.cells[1].outputs = outputs
+    path = tmp_path / "02_psykisk_helse.ipynb"
+    nbformat.write(nb, path)
+    book = stitch.combine([Run("psykisk_helse", 3, status="done", notebook=str(path))],
+                          {"title": "T", "edition": "2026"})
+    html, info = stitch.render_html(book, ROOT / "report_templates")
+    (fig,) = info["figures"]
+    assert fig.label == "Figur 3.1" and fig.caption == "Ventetid etter tjeneste"
+    assert "Figur 3.1" in html and "Kilde: NPR (testverdier)" in html and "Figur N.n" not in html
+    assert 'alt="Ventetiden gikk ned i begge tjenestene fra 2022 til 2024."' in html
+    downloads.write(info["figures"], tmp_path)
+    sheet = load_workbook(tmp_path / "tabeller.xlsx")["Figur 3.1"]
+    rows = list(sheet.values)
+    assert rows[0][0] == "Figur 3.1: Ventetid etter tjeneste" and ("år", "ventetid", "tjeneste") in rows
+    assert stitch.stray_outputs(path) == []
+    if shutil.which("pdftotext"):
+        pdf.write(html, tmp_path / "r.pdf", "T")
+        text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True,
+                              text=True).stdout
+        assert "Figur 3.1" in text and "Ventetid etter tjeneste" in text
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"caption": "C", "source": "S"}, "display.figure: mangler alt=…"),
+    ({"caption": "", "source": "", "alt": "A"}, "display.figure: mangler caption, source=…"),
+])
+def test_own_figure_without_caption_source_or_alt_says_what_to_add(kwargs, message, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    with pytest.raises(ValueError) as caught:
+        _captured_outputs(monkeypatch, lambda display: display.figure(fig, **kwargs))
+    assert str(caught.value).startswith(message)
+    plt.close(fig)
+
+
+def test_plotted_lines_become_the_table_behind_the_figure(monkeypatch):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([2023, 2024], [3.5, 4.0], label="Helse Vest")
+    (png, _) = _captured_outputs(monkeypatch, lambda display: display.figure(
+        ax, caption="C", source="Kilde: S", alt="A"))
+    assert blocks.payload(png).data == {"columns": ["series", "x", "value"],
+                                        "rows": [["Helse Vest", 2023, 3.5], ["Helse Vest", 2024, 4.0]]}
+
+
+def test_stray_outputs_are_named_with_cell_and_what_to_use(tmp_path):
+    run = _chapter(tmp_path)
+    nb = nbformat.read(run.notebook, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell("edition = ''", metadata={"tags": ["injected-parameters"]}))
+    nb.cells[2].outputs.append(nbformat.v4.new_output("display_data", data={"image/png": _png()}))
+    nbformat.write(nb, run.notebook)
+    assert stitch.stray_outputs(run.notebook) == [
+        (2, "tekst fra print («løs utskrift»)"),
+        (2, "et bilde (bruk display.figure(fig, caption=…, source=…, alt=…))")]

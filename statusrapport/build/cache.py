@@ -14,13 +14,20 @@ from pathlib import Path
 from statusrapport.build.hashing import sha256
 
 
-def lookup(cache_dir, chapter_key, root):
+# Why a chapter runs, in words for the progress lines (the key alone says nothing to a reader).
+FIRST_RUN = "første kjøring"
+CHANGED = {"code": "notatboken er endret", "env": "programmet eller pakkene er oppdatert"}
+NOT_CACHED = "ikke i cache (tømt eller bygget et annet sted)"
+
+
+def lookup(cache_dir, chapter_key, root, slot=None, parts=None):
     """(executed notebook, reason, files it read); the notebook is None if the entry is missing,
-    corrupt or stale."""
+    corrupt or stale. ``slot`` names the chapter and parameters and ``parts`` the hashes its key
+    is made of, so a missing entry can be explained (see :func:`remember`)."""
     entry = Path(cache_dir) / chapter_key
     meta_path, nb_path = entry / "entry.json", entry / "executed.ipynb"
     if not entry.exists():
-        return None, "ny nøkkel", []
+        return None, _why_new(cache_dir, slot, parts), []
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if sha256(nb_path) != meta["notebook_sha256"]:
@@ -33,6 +40,24 @@ def lookup(cache_dir, chapter_key, root):
         if not path.exists() or sha256(path) != digest:
             return None, f"datafil endret: {rel}", []
     return nb_path, "treff", sorted(meta["reads"])
+
+
+def _why_new(cache_dir, slot, parts):
+    try:
+        last = json.loads((Path(cache_dir) / "last" / f"{slot}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return FIRST_RUN
+    changed = [CHANGED[k] for k in CHANGED if (parts or {}).get(k) != last.get(k)]
+    return " og ".join(changed) if changed else NOT_CACHED
+
+
+def remember(cache_dir, slot, parts):
+    """Note the key parts of the chapter's last run, for the next build's reason."""
+    folder = Path(cache_dir) / "last"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{slot}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(parts), encoding="utf-8")
+    os.replace(tmp, folder / f"{slot}.json")
 
 
 def store(cache_dir, chapter_key, executed_path, reads, root):

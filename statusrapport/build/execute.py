@@ -47,6 +47,8 @@ class Run:
     notebook: str = ""  # path of the executed notebook
     error: ChapterError = None
     reads: list = field(default_factory=list)
+    slot: str = ""  # chapter and parameters, for explaining a cache miss (cache.remember)
+    parts: dict = field(default_factory=dict)
 
 
 def _failing_line(traceback):
@@ -180,6 +182,11 @@ class Task:
     label: str = ""  # shown in progress, e.g. the region
 
 
+def _slot(task):
+    """The chapter and its parameters as a file name."""
+    return f"{task.chapter.name}-{hashing.chapter_key([], task.parameters, '')[:16]}"
+
+
 def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=None,
                  scheduler=None, limits=None):
     """Execute every task (cached ones are copied); returns a list of Run in task order.
@@ -203,8 +210,10 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
             continue
         code = [c.source for c in nb.cells if c.cell_type == "code"]
         run.key = hashing.chapter_key(code, task.parameters, env)
+        slot, parts = _slot(task), {"code": hashing.chapter_key(code, {}, ""), "env": env}
         hit, run.reason, run.reads = ((None, "--force", []) if force
-                                      else cache.lookup(cache_dir, run.key, root))
+                                      else cache.lookup(cache_dir, run.key, root, slot, parts))
+        run.slot, run.parts = slot, parts
         if hit:
             target = Path(task.workdir) / f"{ch.path.stem}.ipynb"
             shutil.copyfile(hit, target)
@@ -228,9 +237,11 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
                 done = fut.result()
                 done.reads = sorted({os.path.relpath(p, root) for p in done.reads})
                 done.key, done.reason = runs[n].key, runs[n].reason
+                done.slot, done.parts = runs[n].slot, runs[n].parts
                 runs[n] = done
                 word = "ferdig" if done.status == "done" else "FEILET"
                 progress(f"  {tasks[n].label}{done.chapter:<24} {word} ({done.seconds:.1f} s)")
                 if done.status == "done":
                     cache.store(cache_dir, done.key, done.notebook, done.reads, root)
+                    cache.remember(cache_dir, runs[n].slot, runs[n].parts)
     return runs

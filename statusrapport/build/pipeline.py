@@ -78,7 +78,8 @@ def build(opt, regions=None, inputs=None):
     root = Path(opt.root).resolve()
     output = Path(opt.output or root / "output").resolve()
     ed = edition_mod.load(opt.params, root / "params")
-    problems = validate.run(root)
+    warnings = []
+    problems = validate.run(root, edition=ed, warnings=warnings)  # this edition + shared files
     if problems:
         raise DataError(problems)
     regions = list(regions or [opt.region])
@@ -92,6 +93,8 @@ def build(opt, regions=None, inputs=None):
         lines.append(f"{time.perf_counter() - start:7.1f} s  {text}")
         shown(text)
 
+    for text in warnings:
+        progress(f"ADVARSEL: {text}")
     stagings, guard = {}, publish.scratch_dir(output)  # guard: a copy of the published edition
     try:
         tasks = []
@@ -109,6 +112,7 @@ def build(opt, regions=None, inputs=None):
         with publish.guarded(publish.out_dir_for(output, ed.name, NATIONAL), guard):
             runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force,
                                         progress=progress, scheduler=opt.scheduler, limits=limits)
+        _name_stray_outputs(tasks, runs, progress)
         by_region = {r: [run for task, run in zip(tasks, runs) if task.region == r] for r in regions}
         results, renders = [], []
         for r in regions:
@@ -132,6 +136,21 @@ def build(opt, regions=None, inputs=None):
     finally:
         for staging in [guard, *stagings.values()]:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _name_stray_outputs(tasks, runs, progress):
+    """Outputs a chapter made that cannot go into the report (prints, bare images) are named,
+    so nothing an analyst meant to show is dropped without a word."""
+    for task, run in zip(tasks, runs):
+        if run.status == "failed" or not run.notebook:
+            continue
+        stray = stitch.stray_outputs(run.notebook)
+        for cell, what in stray[:5]:
+            progress(f"  {task.label}{run.chapter}: celle {cell} har {what}, som ikke kommer med i "
+                     "rapporten")
+        if len(stray) > 5:
+            progress(f"  {task.label}{run.chapter}: og {len(stray) - 5} utdata til som ikke kommer "
+                     "med; se notatboken i output/<utgave>/notebooks/")
 
 
 def _prepare(opt, ed, ds, runs, staging, output, root, progress, lines, fingerprint, inputs):

@@ -29,14 +29,36 @@ def markdown(text):
     _emit({"text/html": body, "text/markdown": text}, blocks.HtmlOutput(body))
 
 
-def figure(fig):
-    """A :class:`statusrapport.chapter.figures.Figure` with its caption, alt text, source and data."""
+def figure(fig, caption=None, source=None, alt=None, data=None, unit=""):
+    """A figure into the report, numbered, with caption, source, alt text and the numbers behind
+    it: a :class:`statusrapport.chapter.figures.Figure` from a view, or any matplotlib or seaborn
+    figure (or Axes) of your own, with ``caption``, ``source`` and ``alt`` (and ``data``, the
+    table behind it, if it is not just the plotted lines or bars). For the house style call
+    ``figures.use_house_style()`` before drawing."""
+    from statusrapport.chapter import figures
+
+    if not isinstance(fig, figures.Figure):
+        fig = figures.from_matplotlib(fig, caption=caption, source=source, alt=alt, data=data,
+                                      unit=unit)
     tall = fig.kind == "chart" and fig.mpl.get_size_inches()[1] > 5  # many bars: more room in print
     wide, narrow = fig.pngs()
     _emit({"image/png": base64.b64encode(wide).decode("ascii"), "text/plain": f"Figur: {fig.caption}"},
           blocks.FigureOutput(fig.id, fig.caption, fig.alt, fig.source, fig.unit, fig.table(),
                               figure_kind=fig.kind, tall=bool(tall), values=fig.values or None,
                               png_narrow=base64.b64encode(narrow).decode("ascii") if narrow else None))
+    _lab_caption("Figur", fig.id, fig.caption, fig.source, fig.alt)
+
+
+def _lab_caption(label, id, caption, source, alt=None):
+    """What the report prints with the figure or table, shown under it in JupyterLab; the
+    number is given when the report is put together."""
+    alt_html = (f'<br><span style="color:#555">Alternativ tekst: {html.escape(alt)}</span>'
+                if alt else "")
+    body = (f'<div class="statusrapport-caption" style="font-size:90%"><strong>{label} N.n</strong> '
+            f'(nummereres i rapporten): {html.escape(caption)}<br>'
+            f'<span style="color:#555">{html.escape(source)}</span>{alt_html}</div>')
+    text = f"{label} N.n: {caption}\n{source}" + (f"\nAlternativ tekst: {alt}" if alt else "")
+    _emit({"text/html": body, "text/plain": text}, blocks.LabOutput(id))
 
 
 def table(tab):
@@ -44,6 +66,7 @@ def table(tab):
     _emit({"text/html": tab.html(), "text/plain": f"Tabell: {tab.caption}"},
           blocks.TableOutput(tab.id, tab.caption, tab.source, tab.unit, tab.columns, tab.rows,
                              tab.align, tab.data))
+    _lab_caption("Tabell", tab.id, tab.caption, tab.source)
 
 
 def record(name, value, unit="", decimals=0, label=""):

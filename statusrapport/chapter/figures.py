@@ -25,13 +25,30 @@ MUTED = "#6F8FA8"  # plain bars; 3.4:1 against white (was #9DB4C8, 2.1:1)
 WIDTH, HEIGHT, DPI = 7.2, 3.5, 150
 NARROW_WIDTH = 3.9  # inches: the picture for phones (390 px screens show it at about 0.6x)
 
-plt.rcParams.update({
+RC = {
     "font.family": "DejaVu Sans", "font.size": 9.5, "axes.titlesize": 10,
     "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
     "grid.color": "#dddddd", "grid.linewidth": 0.6, "axes.axisbelow": True,
     "axes.edgecolor": "#555555", "xtick.color": "#333333", "ytick.color": "#333333",
     "legend.frameon": False, "svg.hashsalt": "statusrapport",
-})
+    "figure.figsize": (WIDTH, HEIGHT), "figure.dpi": 100,
+}
+plt.rcParams.update(RC)
+
+
+def use_house_style():
+    """The house style for an analyst's own matplotlib or seaborn figures: seaborn's theme
+    with our palette, fonts and grid (call once, before drawing)."""
+    from cycler import cycler
+
+    try:
+        import seaborn as sns
+    except ImportError:  # plain matplotlib gets the same colours and fonts
+        sns = None
+    if sns is not None:
+        sns.set_theme(style="whitegrid", palette=PALETTE, rc=RC)
+    plt.rcParams.update(RC)
+    plt.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
 
 
 @dataclass
@@ -232,3 +249,54 @@ def _bars_alt(data, series_names, highlight, reference, unit, decimals):
     if reference is not None:
         parts.append(f"Referanselinje: {reference[0]} med {_value(reference[1], unit, decimals)}.")
     return " ".join(parts)
+
+
+def from_matplotlib(fig, *, caption, source, alt, data=None, unit="", id=None):
+    """An analyst's own matplotlib figure, Axes or seaborn grid as a report :class:`Figure`.
+    ``data`` (a DataFrame) is the table behind it for the downloads; without it the plotted
+    lines or bars are read off the axes. Raises ValueError naming what is missing."""
+    import re
+
+    import pandas as pd
+
+    mpl = getattr(fig, "figure", fig)  # Axes and seaborn grids hold their figure
+    mpl = getattr(mpl, "figure", mpl) if not hasattr(mpl, "savefig") else mpl
+    if not hasattr(mpl, "savefig"):
+        raise ValueError(f"display.figure: forventet en matplotlib- eller seaborn-figur, fikk "
+                         f"{type(fig).__name__}; send inn figuren (fig) eller aksen (ax)")
+    missing = [name for name, value in (("caption", caption), ("source", source), ("alt", alt))
+               if not (value or "").strip()]
+    if missing:
+        raise ValueError(f"display.figure: mangler {', '.join(missing)}=…; en figur i rapporten "
+                         "trenger bildetekst (caption), kilde (source, «Kilde: …») og alternativ "
+                         "tekst (alt, én setning om hva figuren viser)")
+    if data is None:
+        data = _plotted(mpl)
+    if data is None or len(data) == 0:
+        raise ValueError("display.figure: fant ingen linjer eller søyler å lage tabellen bak "
+                         "figuren av; oppgi data=<DataFrame med tallene>")
+    fid = id or "egen-" + (re.sub(r"[^a-z0-9]+", "-", caption.lower()).strip("-")[:40] or "figur")
+    source = source if source.startswith("Kilde") else f"Kilde: {source}"
+    return Figure(fid, caption, alt, source, unit, pd.DataFrame(data).reset_index(drop=True), mpl)
+
+
+def _plotted(mpl):
+    """The lines and bars drawn on a figure's axes, as a table (series, x, value)."""
+    import pandas as pd
+
+    rows = []
+    for ax in mpl.axes:
+        for i, line in enumerate(ax.get_lines()):
+            name = line.get_label()
+            if name.startswith("_"):
+                name = f"serie {i + 1}"
+            rows += [{"series": name, "x": x, "value": y} for x, y in zip(line.get_xdata(),
+                                                                            line.get_ydata())]
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        for i, container in enumerate(getattr(ax, "containers", [])):
+            name = container.get_label() or f"serie {i + 1}"
+            for n, patch in enumerate(getattr(container, "patches", [])):
+                x = labels[n] if n < len(labels) and labels[n] else n
+                rows.append({"series": name if not name.startswith("_") else f"serie {i + 1}",
+                             "x": x, "value": patch.get_height()})
+    return pd.DataFrame(rows, columns=["series", "x", "value"]) if rows else None

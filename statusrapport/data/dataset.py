@@ -252,6 +252,7 @@ class _LazyValues(dict):
     def __init__(self, ds):
         super().__init__()
         self.ds = ds
+        self.names = list(ds.catalogue.indicators)
 
     def __missing__(self, key):
         if key not in self.ds.catalogue.indicators:

@@ -8,6 +8,21 @@ import pandas as pd
 from statusrapport.data import catalogue as catalogue_mod
 from statusrapport.data import geography, observations, sources, vintages
 from statusrapport.errors import DataError
+from statusrapport.periods import label, start
+
+
+def _span(found):
+    """The periods with data as a reader writes them: '2015–2024', '2019–2023' (one five-year
+    period), '2015–2019 til 2019–2023'; 'mangler data' if none."""
+    if not found:
+        return "mangler data"
+    found = sorted(found, key=lambda p: (start(p), p))
+    first, last = label(found[0]), label(found[-1])
+    if first == last:
+        return first
+    if "–" in first or "–" in last or " " in first or " " in last:
+        return f"{first} til {last}"
+    return f"{first}–{last}"
 
 
 def overview(root, chapter=None):
@@ -39,7 +54,7 @@ def overview(root, chapter=None):
             "target": f"{t['comparator']} {t['value']} ({t['year']})" if t else "",
             "source": ", ".join(ind.source),
             "publisher": ", ".join(dict.fromkeys(srcs[s].publisher for s in ind.source)),
-            "periods": f"{periods[0]}–{periods[-1]}" if periods else "mangler data",
+            "periods": _span(periods),
             "levels": sorted(set(mine["geo_level"])), "observations": int(len(mine)),
         })
     return rows

@@ -8,11 +8,14 @@ import xml.etree.ElementTree as ET
 import markdown as md
 from markdown.treeprocessors import Treeprocessor
 
-from statusrapport.errors import PlaceholderError
+from statusrapport.errors import PlaceholderError, did_you_mean
 from statusrapport.links import allowed_link, allowed_resource
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-zæøå_]+)?$")
+# The fields of ``{{ indicator.field }}`` (dataset.Dataset.values computes them; the staff guide
+# lists them, and a test holds the three together). ``{{ indicator }}`` alone is ``siste``.
+FIELDS = ("tittel", "siste", "periode", "forrige", "forrige_periode", "endring")
+TARGET_FIELDS = ("mål", "status")  # only for indicators with a target in the edition's plan
 # Numbers that may be typed in prose: years and section/chapter numbers like 10.1.
 ALLOWED_NUMBER = re.compile(r"^(19|20)\d\d$|^\d{1,2}(\.\d{1,2})+$")
 NUMBER = re.compile(r"\d+(?:[ \u00a0.,]\d+)*")
@@ -48,30 +51,34 @@ def to_html(text):
 
 
 def fill(text, values, file="<tekst>"):
-    """Replace every placeholder; all unknown ones are reported together with file and line."""
+    """Replace every placeholder; all unknown ones are reported together with file and line,
+    each with the closest known name or field and what to do."""
     problems = []
+    known = getattr(values, "names", None) or list(values)
 
     def sub(match, lineno):
         key = match.group(1)
-        name, _, attr = key.partition(".")
-        try:
-            entry = values[name]
-        except KeyError:
-            entry = None
-        if not NAME.match(key) or entry is None:
-            problems.append(f"{file}, linje {lineno}: ukjent plassholder '{{{{ {key} }}}}'")
+        name, dot, attr = key.partition(".")
+        where = f"{file}, linje {lineno}: plassholderen '{{{{ {key} }}}}'"
+        if name not in known:
+            problems.append(f"{where}: ukjent indikator '{name}'{did_you_mean(name, known)}; "
+                            "rett navnet (id-ene står i ./rapport indicators)")
             return match.group(0)
-        value = entry.get(attr or "siste")
+        entry = values[name]
+        value = entry.get(attr if dot else "siste")
         if value is None:
-            fields = ", ".join(sorted(entry))
-            problems.append(f"{file}, linje {lineno}: '{key}' har ikke feltet '{attr}' (finnes: {fields})")
+            fields = ", ".join(f for f in FIELDS + TARGET_FIELDS if f in entry)
+            no_target = (f"; '{name}' har ikke noe mål i denne utgaven" if attr in TARGET_FIELDS
+                         else "")
+            problems.append(f"{where}: ukjent felt '{attr}'{did_you_mean(attr, list(entry))}"
+                            f"{no_target}; gyldige felt: {fields}")
             return match.group(0)
         return value
 
     lines = [PLACEHOLDER.sub(lambda m, n=n: sub(m, n), line)
              for n, line in enumerate(text.split("\n"), start=1)]
     if problems:
-        raise PlaceholderError("\n".join(problems))
+        raise PlaceholderError(problems)
     return "\n".join(lines)
 
 

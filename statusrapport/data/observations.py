@@ -59,10 +59,10 @@ CSV_ERRORS = {
 }
 
 
-def _records(path, text, problems):
+def _records(path, text, problems, delimiter=","):
     """(row number, fields) for each record; CSV syntax errors and fields that run over several
     lines (a forgotten closing quote) become problems naming the line."""
-    reader = csv.reader(io.StringIO(text), strict=True)
+    reader = csv.reader(io.StringIO(text), strict=True, delimiter=delimiter)
     out = []
     while True:
         start_line = reader.line_num + 1
@@ -83,8 +83,9 @@ def _records(path, text, problems):
         out.append((len(out) + 1, fields))
 
 
-def _decode(path, problems):
-    """The file's text, or None with a problem added; our own files are UTF-8."""
+def _decode(path, problems, excel=False):
+    """The file's text, or None with a problem added; our own files are UTF-8 (``excel``: also
+    cp1252, as Norwegian Excel saves CSV)."""
     try:
         raw = fileio.read_bytes(opened(path), problems)
     except FileNotFoundError:
@@ -92,22 +93,25 @@ def _decode(path, problems):
         return None
     if raw is None:
         return None
-    return fileio.decode(path, raw, problems) if raw.strip() else ""
+    return fileio.decode(path, raw, problems, allow_cp1252=excel) if raw.strip() else ""
 
 
-def read_table(path, columns, problems):
+def read_table(path, columns, problems, excel=False, extra_fields_hint=""):
     """A strict CSV table of strings with exactly ``columns`` (in any order), for geography and
     tiltak: (DataFrame, row numbers as a spreadsheet shows them), or (None, []) with problems
     added if the file cannot be used at all. Rows with the wrong number of fields are reported
-    and left out."""
+    and left out. ``excel``: a file staff edit in Excel, which may also be cp1252 and separated
+    by semicolons (the separator is taken from the header line)."""
     path = Path(path)
-    text = _decode(path, problems)
+    text = _decode(path, problems, excel)
     if text is None:
         return None, []
     if not text.strip():
         problems.append(Problem(path, f"filen er tom; forventet overskriftsraden {','.join(columns)}"))
         return None, []
-    rows = _records(path, text, problems)
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = ";" if excel and first.count(";") > first.count(",") else ","
+    rows = _records(path, text, problems, delimiter)
     if rows is None:
         return None, []
     header = rows[0][1]
@@ -119,9 +123,12 @@ def read_table(path, columns, problems):
         if not fields:
             continue
         if len(fields) != len(header):
+            hint = (extra_fields_hint.format(sep="semikolon" if delimiter == ";" else "komma",
+                                             char=delimiter)
+                    if len(fields) > len(header) and extra_fields_hint
+                    else "avkortet linje eller feil skilletegn?")
             problems.append(Problem(path, f"har {len(fields)} felt, forventet {len(header)} "
-                                    "(avkortet linje eller feil skilletegn?)", row=n,
-                                    value=",".join(fields)))
+                                    f"({hint})", row=n, value=delimiter.join(fields)))
             continue
         good.append(dict(zip(header, fields)))
         numbers.append(n)

@@ -37,7 +37,7 @@ from statusrapport.build.hashing import sha256
 from statusrapport.chapter import formatting
 from statusrapport.data import catalogue as catalogue_mod
 from statusrapport.data import geography, observations, sources, vintages
-from statusrapport.errors import DataError, ParameterError, StatusrapportError
+from statusrapport.errors import DataError, ParameterError, StatusrapportError, did_you_mean
 from statusrapport.ingest import derive, readers
 from statusrapport.model import COLUMNS, Exit, KEY, SERIES_KEY, delivery_dir, vintage_file
 
@@ -99,12 +99,13 @@ def run(root, delivery, source_id, vintage=None, dry_run=False, confirm=False, t
             "oppdaterer sjekksummene; be en analytiker om hjelp første gang.")
     src = srcs[source_id]
     if not src.spec:
-        raise ParameterError(f"data/sources/{source_id}.yml har ingen 'import:'-beskrivelse; "
-                             "se docs/brukerveiledning.md, steg 2")
+        raise ParameterError(f"data/sources/{source_id}.yml har ingen 'import:'-beskrivelse; legg den "
+                             "til (se eksemplene i docs/brukerveiledning.md, steg 2)")
     if not delivery.is_file():
         raise ParameterError(f"{delivery}: filen finnes ikke")
     vintage = check_vintage(root, data, source_id, vintage, today)
     new = readers.read_delivery(delivery, src.spec, source_id)
+    _require_catalogue(data, srcs, source_id, sorted(set(new["indicator"])))
     catalogue_path = data / "catalogue.yml"
     catalogue_text, linked = _link_catalogue(catalogue_path.read_text(encoding="utf-8"),
                                              sorted(set(new["indicator"])), source_id)
@@ -118,7 +119,10 @@ def run(root, delivery, source_id, vintage=None, dry_run=False, confirm=False, t
         candidate.parent.mkdir()
         _write_rows(plan.rows, candidate)
         _, problems = observations.read(candidate, cat, geo, set(srcs), today)
-        if problems:
+        if problems:  # named as the file they would end up in, not the temporary copy
+            for p in problems:
+                p.file = p.file.replace(str(candidate), f"data/observations/{source_id}/{vintage}.csv "
+                                        f"(etter import av {delivery.name})")
             raise DataError(problems)
         report = _report(delivery, plan, new)
         stop = new.attrs.get("ambiguous") or plan.warnings
@@ -305,6 +309,19 @@ def _write_rows(rows, path):
     out["value"] = out["value"].map(_value_text)
     out = out.sort_values(KEY).reset_index(drop=True)[COLUMNS]
     out.to_csv(path, index=False, lineterminator="\n")
+
+
+def _require_catalogue(data, srcs, source_id, ids):
+    """The catalogue entry comes first: one message naming every indicator it lacks."""
+    cat = catalogue_mod.load(data / "catalogue.yml", set(srcs))
+    unknown = [i for i in ids if i not in cat.indicators]
+    if unknown:
+        names = ", ".join(f"'{i}'{did_you_mean(i, cat.indicators)}" for i in unknown)
+        raise ParameterError(
+            f"indikatoren {names} finnes ikke i data/catalogue.yml. Legg inn katalogposten først "
+            "(id, kapittel, tittel, definisjon, enhet, desimaler, retning, kilde, nivåer; se "
+            "docs/analytiker.md), eller rett indikator-id-en i import:-beskrivelsen i "
+            f"data/sources/{source_id}.yml; kjør så importen på nytt. Ingenting er lest inn.")
 
 
 def _link_catalogue(text, ids, source_id):

@@ -209,7 +209,8 @@ def _tidy(path, spec, source_id, raw, problems, ambiguous):
         status = rec["status"]
         if spec.get("provisional") and status == "":
             status = "provisional"
-        key = (out["indicator"], out["period"], spec["geo_level"], out["geo"])
+        level = NATIONAL if out["geo"] == NATIONAL_CODE else spec["geo_level"]  # RHF + landet
+        key = (out["indicator"], out["period"], level, out["geo"])
         if key in first_seen:
             problems.append(Problem(
                 path, f"samme indikator, periode og geografi to ganger: {first_seen[key]} og "
@@ -263,9 +264,10 @@ def _geo_mapper(spec):
             match = re.fullmatch(r"(?:K-)?(\d{3,4})(?:\s+\S.*)?", code)
             if match:
                 code = match.group(1).zfill(4)
-        if not re.fullmatch(pattern, code):
-            return _Invalid(f"ukjent geografikode; forventet {help_text} "
-                            "(eller en oversettelse i 'geo_map')")
+        if code != NATIONAL_CODE and not re.fullmatch(pattern, code):
+            return _Invalid(f"ukjent geografikode; forventet {help_text}, eller {NATIONAL_CODE} "
+                            "for hele landet (eller en oversettelse i 'geo_map', f.eks. "
+                            f"\"Hele landet\": {NATIONAL_CODE})")
         return code
 
     return map_geo
@@ -338,11 +340,17 @@ def parse_number(cell, decimal=","):
     return None
 
 
-def _number_help(decimal):
+def _number_help(decimal, cell=None):
     example = "12,5" if decimal == "," else "12.5"
     sep = "desimalkomma" if decimal == "," else "desimalpunktum"
-    return (f"forventet et tall med {sep} (f.eks. {example}), et SSB-symbol "
+    text = (f"forventet et tall med {sep} (f.eks. {example}), et SSB-symbol "
             "(. .. ... : -) eller en tom celle")
+    other = "." if decimal == "," else ","
+    if cell is not None and parse_number(cell, other) is not None:
+        name = "desimalpunktum" if other == "." else "desimalkomma"
+        text += (f"; tallet ser ut til å ha {name}: sett decimal: \"{other}\" i "
+                 "import:-beskrivelsen")
+    return text
 
 
 # --- JSON-stat2 ------------------------------------------------------------------------
@@ -553,7 +561,8 @@ def _read_csv(path, spec, problems, notes):
     for fields in reader:
         start, line_end = line_end + 1, skip + reader.line_num
         rows.append((start, fields))
-    return _table_records(path, spec, rows, f"fil {path.name}", problems, truncate_check=True)
+    return _table_records(path, spec, rows, f"fil {path.name}", problems, truncate_check=True,
+                          separator=sep)
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -619,7 +628,7 @@ def _read_xlsx(path, spec, problems, notes):
 # --- tables (CSV and XLSX) -------------------------------------------------------------
 
 
-def _table_records(path, spec, rows, prefix, problems, truncate_check):
+def _table_records(path, spec, rows, prefix, problems, truncate_check, separator=None):
     """[(row number, cells)] with the header first -> raw records."""
     rows = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]
     if not rows:
@@ -639,8 +648,7 @@ def _table_records(path, spec, rows, prefix, problems, truncate_check):
     needed = [spec[k] for k in ("geo_dimension", "period_dimension", "indicator_dimension")
               if k in spec] + list(_filter_sets(spec)) + ([] if wide else [spec["value_column"]])
     missing = [str(c) for c in needed if str(c) not in header]
-    hint = (" (har filen en tittellinje over overskriften? bruk skip_rows)"
-            if _looks_like_title(header, spec) else "")
+    hint = _header_hint(header, spec, separator, [str(c) for c in needed])
     for column in missing:
         problems.append(Problem(path, f"mangler kolonnen '{column}'; fant kolonnene: "
                                 + ", ".join(header) + hint, row=header_row, column=column))
@@ -675,8 +683,8 @@ def _table_records(path, spec, rows, prefix, problems, truncate_check):
                 cell = cell.strip()[:-1]
             parsed = parse_number(cell, decimal)
             if parsed is None:
-                problems.append(Problem(path, _number_help(decimal), row=number, column=column,
-                                        value=cells[where[column]]))
+                problems.append(Problem(path, _number_help(decimal, cell), row=number,
+                                        column=column, value=cells[where[column]]))
             value, status = parsed if parsed else (_BAD, "")
             cell = cells[where[column]]
             dot_group = (_text(cell) if decimal == "," and isinstance(cell, str)
@@ -698,9 +706,26 @@ def _trim(cells):
     return cells
 
 
-def _looks_like_title(header, spec):
-    """A header of one long cell usually is SSB's title line."""
-    return not spec.get("skip_rows") and len([c for c in header if c]) == 1
+SEPARATOR_NAMES = {";": "semikolon", ",": "komma", "\t": "tabulator"}
+
+
+def _header_hint(header, spec, separator, needed):
+    """Why the expected columns are not in the header: a wrong separator (the header is one
+    cell that, split at another separator, holds the expected columns), or SSB's title line
+    above the header."""
+    cells = [c for c in header if c]
+    if separator and len(cells) == 1:
+        other = [s for s in SEPARATOR_NAMES if s != separator
+                 and len(set(needed) & {part.strip().strip('"') for part in cells[0].split(s)})
+                 >= min(2, len(set(needed)))]
+        if other:
+            found, used = SEPARATOR_NAMES[other[0]], SEPARATOR_NAMES[separator]
+            return (f" (filen bruker {found} som skilletegn, ikke {used}; sett separator: "
+                    f"\"{other[0]}\" i import:-beskrivelsen, eller fjern separator-linjen så finnes "
+                    "skilletegnet av seg selv)")
+    if not spec.get("skip_rows") and len(cells) == 1:
+        return " (har filen en tittellinje over overskriften? bruk skip_rows)"
+    return ""
 
 
 def _field_count_message(found, expected):

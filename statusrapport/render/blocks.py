@@ -63,8 +63,18 @@ class RecordOutput:
     kind: str = "record"
 
 
+@dataclass
+class LabOutput:
+    """Shown under a figure or table in JupyterLab only (number placeholder, caption, source);
+    the report lays these out itself, so the stitcher skips it."""
+
+    of: str  # the figure's or table's id
+    kind: str = "lab"
+
+
 PAYLOADS = {cls.kind: cls for cls in (HeadingOutput, HtmlOutput, FigureOutput, TableOutput,
-                                      RecordOutput)}
+                                      RecordOutput, LabOutput)}
+NOT_IN_REPORT = ("record", "lab")  # payload kinds the stitcher skips on purpose
 
 
 def to_meta(payload):

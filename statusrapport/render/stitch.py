@@ -117,8 +117,8 @@ class NumberingPreprocessor(Preprocessor):
                 yield blocks.Error(out.get("ename", ""), out.get("evalue", ""))
                 continue
             item = blocks.payload(out)
-            if item is None or item.kind == "record":
-                continue  # stray prints, warnings, stderr: kept in the executed notebook only
+            if item is None or item.kind in blocks.NOT_IN_REPORT:
+                continue  # stray outputs are named in the build log (see stray_outputs)
             if item.kind == "heading":
                 yield self._heading(item.level, item.text, chapter)
             elif item.kind == "html":
@@ -130,6 +130,35 @@ class NumberingPreprocessor(Preprocessor):
                                         png=out["data"]["image/png"] if item.kind == "figure" else None)
                 (self.figures if item.kind == "figure" else self.tables).append(block)
                 yield block
+
+
+def _describe(out):
+    if out.get("output_type") == "stream":
+        text = " ".join(out.get("text", "").split())
+        return f"tekst fra {'print' if out.get('name') == 'stdout' else 'en advarsel'} («{text[:60]}»)"
+    data = out.get("data", {})
+    if "image/png" in data or "image/svg+xml" in data:
+        return "et bilde (bruk display.figure(fig, caption=…, source=…, alt=…))"
+    if "text/html" in data:
+        return "en tabell eller HTML (bruk display.show eller display.table)"
+    return f"en verdi («{' '.join(str(data.get('text/plain', '')).split())[:60]}»)"
+
+
+def stray_outputs(notebook):
+    """What in an executed chapter notebook cannot go into the report: [(cell, description)],
+    cells numbered as the analyst sees them in JupyterLab (papermill's cell not counted)."""
+    nb = nbformat.read(notebook, as_version=4)
+    found, number = [], 0
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            continue
+        number += 1
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") != "error" and blocks.payload(out) is None:
+                found.append((number, _describe(out)))
+    return found
 
 
 class ReportExporter(TemplateExporter):
