@@ -9,9 +9,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from statusrapport import periods as periods_mod
 from statusrapport.periods import label as period_label
 from statusrapport.chapter import formatting, targets  # noqa: E402
 
@@ -60,11 +61,33 @@ class Figure:
         return {"columns": [str(c) for c in frame.columns], "rows": frame.values.tolist()}
 
 
+class _TickFormatter(Formatter):
+    """Norwegian tick labels with as many decimals as the ticks need, so that two ticks never
+    read the same ("0, 1, 2, 2, 3" from steps of 0,5)."""
+
+    def __init__(self, unit, decimals):
+        self.unit, self.decimals = unit, decimals
+        self._d = 0
+
+    def format_ticks(self, values):
+        self._d = tick_decimals(values)
+        return [self(v) for v in values]
+
+    def __call__(self, value, pos=None):
+        text = formatting.number(value, self._d)
+        return text + ("\u00a0%" if self.unit in ("prosent", "prosentendring") else "")
+
+
+def tick_decimals(values, most=3):
+    """The fewest decimals (up to ``most``) that write every tick exactly."""
+    for d in range(most + 1):
+        if all(abs(round(v, d) - v) < 1e-9 * max(1.0, abs(v)) for v in values):
+            return d
+    return most
+
+
 def _axis_formatter(unit, decimals):
-    def fmt(value, _pos):
-        text = formatting.number(value, decimals if value % 1 else 0)
-        return text + ("\u00a0%" if unit in ("prosent", "prosentendring") else "")
-    return FuncFormatter(fmt)
+    return _TickFormatter(unit, decimals)
 
 
 def _value(v, unit, decimals):
@@ -75,25 +98,64 @@ def _target_text(target, unit, decimals):
     return f"Mål: {targets.WORDS[target['comparator']]} {_value(target['value'], unit, decimals)}"
 
 
-def line(data, *, id, caption, source, unit, decimals=0, target=None, ylabel=None):
-    """Development over time. ``data``: columns ``period``, ``series``, ``value``."""
+def segments(periods, values, breaks=()):
+    """Split one series into runs that may be joined by a line: a run ends where the next
+    period is more than one period away (a gap) or where a series break starts (``breaks``:
+    periods from which the series is not comparable with what came before)."""
+    runs, run = [], []
+    for p, v in zip(periods, values):
+        if run and (periods_mod.position(p) - periods_mod.position(run[-1][0])
+                    > 1.5 * periods_mod.step(p) or p in breaks):
+            runs.append(run)
+            run = []
+        run.append((p, v))
+    return runs + ([run] if run else [])
+
+
+def line(data, *, id, caption, source, unit, decimals=0, target=None, ylabel=None, breaks=()):
+    """Development over time. ``data``: columns ``period``, ``series``, ``value``.
+
+    Periods sit on a real time axis (2013, 2019 and 2021 are not equally spaced); lines are
+    broken at gaps and at ``breaks`` (periods where the source's series changes, drawn as a
+    dotted vertical line); a series of one or two points is drawn as points only; the y axis
+    leaves room above the highest point and the target."""
     data = data.dropna(subset=["value"])
-    periods = sorted(data["period"].unique())
+    periods = sorted(data["period"].unique(), key=periods_mod.position)
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
     series_names = list(dict.fromkeys(data["series"]))
     for i, name in enumerate(series_names):
-        part = data[data["series"] == name].sort_values("period")
-        xs = [periods.index(p) for p in part["period"]]
-        ax.plot(xs, part["value"], color=PALETTE[i % 7], marker=MARKERS[i % 7],
-                linewidth=2, markersize=5, label=name)
+        part = data[data["series"] == name].copy()
+        part["pos"] = part["period"].map(periods_mod.position)
+        part = part.sort_values("pos")
+        style = dict(color=PALETTE[i % 7], marker=MARKERS[i % 7], markersize=5)
+        if len(part) <= 2:  # too few points for a line
+            ax.plot(part["pos"], part["value"], linestyle="none", label=name, **style)
+            continue
+        for n, run in enumerate(segments(list(part["period"]), list(part["value"]), breaks)):
+            ax.plot([periods_mod.position(p) for p, _ in run], [v for _, v in run],
+                    linewidth=2, label=name if n == 0 else None, **style)
+    for b in breaks:
+        if b in periods:
+            x = periods_mod.position(b) - 0.5 * periods_mod.step(b)
+            ax.axvline(x, color="#555555", linestyle=":", linewidth=1.2)
+            ax.annotate("brudd i serien", xy=(x, 1), xycoords=("data", "axes fraction"),
+                        xytext=(3, -10), textcoords="offset points", fontsize=8, color="#333333")
+    top = data["value"].max()
+    bottom = min(0.0, data["value"].min())
     if target is not None:
+        top = max(top, target["value"])
         ax.axhline(target["value"], color="#333333", linestyle="--", linewidth=1.2)
         ax.annotate(_target_text(target, unit, decimals), xy=(0, target["value"]),
+                    xycoords=("axes fraction", "data"),
                     xytext=(2, 3), textcoords="offset points", fontsize=8.5, color="#333333")
-    ax.set_xticks(range(len(periods)), [period_label(p) for p in periods])
+    xs = [periods_mod.position(p) for p in periods]
+    shown = _thin(list(zip(xs, periods)))
+    ax.set_xticks([x for x, _ in shown], [period_label(p) for _, p in shown])
+    pad = 0.04 * (xs[-1] - xs[0]) if len(xs) > 1 else 0.5
+    ax.set_xlim(xs[0] - max(pad, 0.3), xs[-1] + max(pad, 0.3))
     ax.yaxis.set_major_formatter(_axis_formatter(unit, decimals))
-    ax.yaxis.set_major_locator(MaxNLocator(6))
-    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 2.5, 5, 10]))
+    ax.set_ylim(bottom=bottom * 1.1, top=(top * 1.12) if top > 0 else 1)  # never clip the top
     ax.set_ylabel(ylabel or unit)
     if len(series_names) > 1:
         # The legend is the key to the markers: it must fit inside the image, so long series
@@ -101,8 +163,17 @@ def line(data, *, id, caption, source, unit, decimals=0, target=None, ylabel=Non
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12),
                   ncol=_legend_columns([str(n) for n in series_names]), fontsize=8.5)
     fig.tight_layout()
-    return Figure(id, caption, _line_alt(data, series_names, periods, unit, decimals, target),
-                  source, unit, data.reset_index(drop=True), fig)
+    return Figure(id, caption, _line_alt(data, series_names, periods, unit, decimals, target,
+                                         breaks), source, unit, data.reset_index(drop=True), fig)
+
+
+def _thin(ticks, most=12):
+    """At most ``most`` tick labels, always the first and the last."""
+    if len(ticks) <= most:
+        return ticks
+    every = -(-len(ticks) // most)
+    keep = ticks[::every]
+    return keep if keep[-1] == ticks[-1] else keep + [ticks[-1]]
 
 
 def _legend_columns(labels, width_chars=95):
@@ -115,7 +186,7 @@ def _legend_columns(labels, width_chars=95):
     return 1
 
 
-def _line_alt(data, series_names, periods, unit, decimals, target):
+def _line_alt(data, series_names, periods, unit, decimals, target, breaks=()):
     first, last = period_label(periods[0]), period_label(periods[-1])
     parts = [f"Linjediagram med {len(series_names)} serie{'r' if len(series_names) > 1 else ''} "
              f"for perioden {first}–{last}."]
@@ -131,6 +202,10 @@ def _line_alt(data, series_names, periods, unit, decimals, target):
                          f"i {period_label(b['period'])}.")
     if len(series_names) > 6:
         parts.append(f"Ytterligere {len(series_names) - 6} serier er med i datatabellen.")
+    for b in breaks:
+        if b in periods:
+            parts.append(f"Brudd i serien fra {period_label(b)}: tallene før og etter kan ikke "
+                         "sammenlignes direkte.")
     if target is not None:
         parts.append(_target_text(target, unit, decimals) + ".")
     return " ".join(parts)
