@@ -57,7 +57,7 @@ def judge(target, points, plan_years, data_year):
     first = plan_years[0]
     in_plan = [p for p in pts if periods.end_year(p[0]) >= first]
     year = target.get("year")
-    if year is not None and year <= data_year:
+    if year is not None and data_year is not None and year <= data_year:
         at_year = [p for p in in_plan if periods.end_year(p[0]) == year]
         if not at_year:
             return Judgement(NO_TARGET_YEAR_DATA, None, f"målåret {year} er passert; ingen måling "
@@ -75,6 +75,6 @@ def judge(target, points, plan_years, data_year):
     return Judgement(NOT_YET, basis, f"siste måling i planperioden; målåret {year} er ikke nådd")
 
 
-def status(target, points, plan_years=(0, 9999), data_year=9999):
+def status(target, points, plan_years=(0, 9999), data_year=None):
     """The status word alone (see :func:`judge`)."""
     return judge(target, points, plan_years, data_year).status
