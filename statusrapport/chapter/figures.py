@@ -248,7 +248,8 @@ def bars(data, *, id, caption, source, unit, decimals=0, highlight=(), reference
         if tick.get_text() in highlight:
             tick.set_fontweight("bold")
     ax.xaxis.set_major_formatter(_axis_formatter(unit, decimals))
-    ax.xaxis.set_major_locator(MaxNLocator(5))  # room for numbers like 800 000
+    # room for numbers like 800 000; whole numbers for counts (never "0, 1, 2, 2, 3")
+    ax.xaxis.set_major_locator(MaxNLocator(5, integer=decimals == 0 and vmax >= 1))
     ax.set_xlim(0, vmax * 1.12)
     ax.set_xlabel(xlabel or unit)
     ax.grid(axis="y", visible=False)

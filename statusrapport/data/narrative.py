@@ -8,6 +8,10 @@ import markdown as md
 
 from statusrapport.errors import PlaceholderError
 
+# The fields of a placeholder ``{{ id.field }}`` (Dataset.values fills them; validate checks them)
+FIELDS = ("tittel", "siste", "periode", "forrige", "forrige_periode", "endring", "brudd")
+TARGET_FIELDS = ("mål", "målår", "status", "grunnlag")  # only for indicators with a target
+
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-zæøå_]+)?$")
 # Numbers that may be typed in prose: years and section/chapter numbers like 10.1.

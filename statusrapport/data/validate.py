@@ -9,7 +9,7 @@ from statusrapport.data import fileio, geography, narrative, observations, sourc
 from statusrapport.errors import DataError, ParameterError, PlaceholderError, Problem
 from statusrapport.model import CHAPTERS, SUMMARY
 
-FIELDS = ("tittel", "siste", "periode", "forrige", "forrige_periode", "endring")
+FIELDS, TARGET_FIELDS = narrative.FIELDS, narrative.TARGET_FIELDS
 
 
 def run(root, today=None):
@@ -39,7 +39,7 @@ def run(root, today=None):
         for path in sorted((data / "observations").glob("*.csv")):
             _, found = observations.read(path, cat, geo, set(srcs), today)
             problems.extend(found)
-        values = {i.id: dict.fromkeys(FIELDS + (("mål", "status") if i.target else ()), "x")
+        values = {i.id: dict.fromkeys(FIELDS + (TARGET_FIELDS if i.target else ()), "x")
                   for i in cat.indicators.values()}
         for path in sorted((data / "narrative").rglob("*.md")):
             text = fileio.decode(path, path.read_bytes(), problems)
