@@ -252,3 +252,23 @@ def test_period_positions():
     assert periods.position("2024") == 2024.0
     assert periods.position("2021T2") == pytest.approx(2021 + 120 / 365)
     assert periods.step("2021T1") == pytest.approx(1 / 3)
+
+
+# -- one value, one story -------------------------------------------------------------------
+
+def test_overview_never_calls_shown_values_missing(project):
+    for ed in ("2026", "2022"):
+        ds = Dataset(project, ed)
+        for chapter in model.CHAPTERS:
+            table = views.indicator_overview(ds, chapter, "x")
+            for row in table.rows:
+                ind = next(i for i in ds.catalogue.chapter(chapter) if i.title == row[0])
+                if row[2] == formatting.MISSING:
+                    assert not ds.observations(ind.id)["value"].notna().any(), (ed, ind.id)
+
+
+def test_method_note_states_the_rules(project):
+    note = views.method_note(Dataset(project, "2026"))
+    for words in ("ikke angitt", "utgangspunkt", "framskrivinger", "ratens eget år",
+                  "Alna, Grorud og Stovner", "brudd", "usannsynlig"):
+        assert words in note

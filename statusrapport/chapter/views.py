@@ -5,7 +5,7 @@ import pandas as pd
 
 from statusrapport.periods import is_multi_year, label as period_label
 from statusrapport.chapter import figures, formatting, tables, targets
-from statusrapport.model import ADDITIVE_UNITS, NATIONAL, NATIONAL_CODE, RATE_DENOMINATOR
+from statusrapport.model import ADDITIVE_UNITS, LEVELS, NATIONAL, NATIONAL_CODE, RATE_DENOMINATOR
 
 LEVEL_NAMES = {NATIONAL: "hele landet", "rhf": "regionale helseforetak", "hf": "helseforetaksområder",
                "helsefellesskap": "helsefellesskap", "dps": "DPS-områder", "kommune": "kommuner"}
@@ -373,6 +373,16 @@ def indicator_overview(ds, chapter, caption):
     rows, ids = [], []
     for ind in ds.catalogue.chapter(chapter):
         obs = ds.series(ind.id)
+        local = ds.observations(ind.id).dropna(subset=["value"])
+        if obs.empty and not local.empty:  # values per area only: say where, never "missing"
+            level = min(local["geo_level"], key=LEVELS.index)
+            last = local[local["geo_level"] == level].sort_values("period").iloc[-1]
+            rows.append({"Indikator": ind.title, "Periode": period_label(last["period"]),
+                         "Verdi": f"ikke landstall; tall per {LEVEL_NAMES[level]}",
+                         "Kilde": f"{ds.source(last['source']).publisher}: "
+                                  f"{ds.source(last['source']).title}"})
+            ids.append(ind.id)
+            continue
         if obs.empty:
             rows.append({"Indikator": ind.title, "Periode": "–", "Verdi": formatting.MISSING,
                          "Kilde": ", ".join(ds.source(s).publisher for s in ind.source
