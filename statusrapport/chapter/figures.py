@@ -15,6 +15,7 @@ from PIL import Image  # noqa: E402
 from statusrapport import periods as periods_mod
 from statusrapport.periods import label as period_label
 from statusrapport.chapter import formatting, targets  # noqa: E402
+from statusrapport.model import split_status  # noqa: E402
 
 # Okabe-Ito, ordered so the first five reach 3:1 against white (WCAG 1.4.11, graphical
 # objects); orange and sky blue (about 2.3:1) are only used from the sixth series on.
@@ -90,8 +91,14 @@ def _axis_formatter(unit, decimals):
     return _TickFormatter(unit, decimals)
 
 
-def _value(v, unit, decimals):
-    return formatting.with_unit(v, unit, decimals)
+def _value(v, unit, decimals, status=""):
+    """A value as the report writes it, with the source's qualifiers (``status`` column)."""
+    quals = split_status(status)[1] if isinstance(status, str) else ()
+    return formatting.with_unit(v, unit, decimals, quals)
+
+
+def _status(row):
+    return row["status"] if "status" in row and isinstance(row["status"], str) else ""
 
 
 def _target_text(target, unit, decimals):
@@ -194,11 +201,12 @@ def _line_alt(data, series_names, periods, unit, decimals, target, breaks=()):
         part = data[data["series"] == name].sort_values("period")
         a, b = part.iloc[0], part.iloc[-1]
         if len(part) == 1:
-            parts.append(f"{name}: {_value(a['value'], unit, decimals)} i "
+            parts.append(f"{name}: {_value(a['value'], unit, decimals, _status(a))} i "
                          f"{period_label(a['period'])}.")
         else:
-            parts.append(f"{name}: fra {_value(a['value'], unit, decimals)} i "
-                         f"{period_label(a['period'])} til {_value(b['value'], unit, decimals)} "
+            parts.append(f"{name}: fra {_value(a['value'], unit, decimals, _status(a))} i "
+                         f"{period_label(a['period'])} til "
+                         f"{_value(b['value'], unit, decimals, _status(b))} "
                          f"i {period_label(b['period'])}.")
     if len(series_names) > 6:
         parts.append(f"Ytterligere {len(series_names) - 6} serier er med i datatabellen.")
@@ -238,7 +246,11 @@ def bars(data, *, id, caption, source, unit, decimals=0, highlight=(), reference
             ax.barh(y, row["value"], height=bar_h * 0.92, color=color, hatch=hatch,
                     edgecolor=edge, hatchcolor="white" if grouped else edge, linewidth=width,
                     label=name if (grouped and _ == part.index[0]) else None)
-            ax.text(row["value"] + vmax * 0.01, y, formatting.number(row["value"], decimals),
+            quals = split_status(_status(row))[1]
+            words = " ".join(formatting.QUALIFIERS[q.partition(":")[0]][1] for q in quals
+                             if formatting.QUALIFIERS[q.partition(":")[0]][0] == "prefix")
+            text = formatting.number(row["value"], decimals)
+            ax.text(row["value"] + vmax * 0.01, y, f"{words} {text}" if words else text,
                     va="center", fontsize=7.5 if len(order) > 12 else 8.5, color="#222222")
     for ref, style in ((reference, ":"), ((None, target["value"]) if target else None, "--")):
         if ref is not None:
@@ -275,8 +287,10 @@ def _bars_alt(data, series_names, highlight, reference, unit, decimals):
     last = data if series_names == [None] else data[data["series"] == series_names[-1]]
     top, bottom = last.loc[last["value"].idxmax()], last.loc[last["value"].idxmin()]
     label = "" if series_names == [None] else f" ({series_names[-1]})"
-    parts.append(f"Høyest{label}: {top['label']} med {_value(top['value'], unit, decimals)}; "
-                 f"lavest: {bottom['label']} med {_value(bottom['value'], unit, decimals)}.")
+    parts.append(f"Høyest{label}: {top['label']} med "
+                 f"{_value(top['value'], unit, decimals, _status(top))}; "
+                 f"lavest: {bottom['label']} med "
+                 f"{_value(bottom['value'], unit, decimals, _status(bottom))}.")
     for h in highlight:
         row = last[last["label"] == h]
         if len(row):

@@ -5,7 +5,8 @@ import pandas as pd
 
 from statusrapport.periods import is_multi_year, label as period_label
 from statusrapport.chapter import figures, formatting, tables, targets
-from statusrapport.model import ADDITIVE_UNITS, LEVELS, NATIONAL, NATIONAL_CODE, RATE_DENOMINATOR
+from statusrapport.model import (ADDITIVE_UNITS, LEVELS, NATIONAL, NATIONAL_CODE, RATE_DENOMINATOR,
+                                 split_status)
 
 LEVEL_NAMES = {NATIONAL: "hele landet", "rhf": "regionale helseforetak", "hf": "helseforetaksområder",
                "helsefellesskap": "helsefellesskap", "dps": "DPS-områder", "kommune": "kommuner"}
@@ -40,7 +41,8 @@ def trend(ds, ids, caption=None, target=True):
         nat = ds.observations(ind.id, NATIONAL, [NATIONAL_CODE])
         label = ind.title if len(ids) > 1 else "Hele landet"
         frames.append(nat.assign(series=label))
-    data = pd.concat(frames)[["series", "period", "value", "indicator", "geo_code", "source", "ref"]]
+    data = _with_status(pd.concat(frames), ["series", "period", "value", "indicator", "geo_code",
+                                            "source", "ref"])
     annual = ~data["period"].map(is_multi_year).astype(bool)
     if annual.any():  # multi-year averages do not belong on a yearly axis
         data = data[annual]
@@ -53,6 +55,13 @@ def trend(ds, ids, caption=None, target=True):
     return figures.line(data, id=_slug("trend", *ids), caption=caption,
                         source=ds.source_text(ids, data), unit=first.unit,
                         decimals=first.decimals, target=tgt, breaks=_breaks(inds, data))
+
+
+def _with_status(data, columns):
+    """``columns`` of the figure data, plus ``status`` where a value carries a qualifier."""
+    if data["status"].map(lambda st: bool(split_status(st)[1])).any():
+        columns = columns + ["status"]
+    return data[columns]
 
 
 def _breaks(inds, data):
@@ -76,7 +85,8 @@ def trend_by_area(ds, id, level="rhf", caption=None, target=True):
     nat = ds.observations(id, NATIONAL, [NATIONAL_CODE])
     data = pd.concat([obs.assign(series=obs["name"]), nat.assign(series="Hele landet")])
     data = data[~data["period"].map(is_multi_year).astype(bool)]
-    data = data[["series", "period", "value", "indicator", "geo_code", "source", "ref"]]
+    data = _with_status(data, ["series", "period", "value", "indicator", "geo_code", "source",
+                               "ref"])
     if data["value"].notna().sum() == 0:
         return Missing(f"{ind.title} for {LEVEL_NAMES[level]}: ikke tilgjengelig for perioden til "
                        f"og med {ds.edition.data_year}.")
@@ -101,6 +111,8 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None, 
     periods = [p for p in (compare_period, period) if p]
     data = obs[obs["period"].isin(periods)]
     frame = pd.DataFrame({"label": data["name"], "value": data["value"], "period": data["period"]})
+    if data["status"].map(lambda st: bool(split_status(st)[1])).any():
+        frame["status"] = data["status"]  # the source's qualifiers travel with the values
     if len(periods) > 1:
         frame["series"] = frame["period"].map(period_label)
     nat = ds.observations(id, NATIONAL, [NATIONAL_CODE])
