@@ -452,9 +452,9 @@ Når kilden ikke oppgir noe målår, står målåret som «ikke angitt»; vi ant
 
 **Geografi.** Helsefellesskapene er tilnærmet med kommunenes lokalsykehusområde (kommuner delt mellom to områder er lagt til hovedområdet). Et helsefellesskap med flere helseforetak vises som summen av alle: antall summeres, og rater vektes med befolkningen i samme år. Andeler, ventetider og medianer kan ikke slås sammen uten egne vekter og vises da per helseforetak. Helsefellesskap Oslo omfatter Oslo universitetssykehus, Lovisenberg Diakonale Sykehus og Diakonhjemmet Sykehus, mens bydelene Alna, Grorud og Stovner hører til Akershus universitetssykehus' opptaksområde; tall per helseforetak for Oslo og Ahus dekker derfor ikke nøyaktig helsefellesskapene. Befolkning per bydel finnes ikke i grunnlaget, så rater for disse opptaksområdene beregnes ikke.
 
-**Kildens forbehold.** Når kilden skriver «om lag», «over», «nærmere», «kumulativt siden» eller at et tall er ventet, står det samme ved tallet i tabeller, figurer og tekst. Tall vises med den presisjonen kilden gir (et mål på «35 dager» skrives ikke «35,0 dager»). Endringer beregnes ikke mellom grenseverdier, anslag eller kumulative tall.
+**Kildens forbehold.** Når kilden skriver «om lag», «over», «nærmere», «kumulativt siden» eller at et tall er ventet, står det samme ved tallet i tabeller, figurer og tekst. Målene vises med den presisjonen kilden gir (et mål på «35 dager» skrives ikke «35,0 dager»); verdiene vises med indikatorens faste antall desimaler. Endringer beregnes ikke mellom grenseverdier, anslag eller kumulative tall.
 
-**Avvik og brudd.** En verdi som indikatorkatalogen merker som usannsynlig, vises for kommunen med merknad, men holdes utenfor summer, rater og andeler (legeårsverk i KAD i Lindesnes 2024). Et kjent brudd i en serie (utskrivninger fra somatiske døgnavdelinger i SSB tabell 13942 fra 2024 til 2025) vises som brudd i figurene, og tall på hver side av bruddet sammenlignes ikke.
+**Avvik og brudd.** En verdi som indikatorkatalogen merker som usannsynlig, vises for kommunen med merknad, men holdes utenfor summer, rater og andeler.{outlier} Et kjent brudd i en serie vises som brudd i figurene, og tall på hver side av bruddet sammenlignes ikke.{brk}
 
 **Figurene.** Tidsaksen er en ekte tidsakse: år med lang avstand står langt fra hverandre, linjen brytes der det mangler år, og serier med ett eller to punkter vises som punkter.
 """
@@ -464,8 +464,13 @@ def method_note(ds):
     """The report's "Om tallene": status rules, denominators, geography, qualifiers, outliers,
     breaks and charts in plain Norwegian, followed by the note on the register extracts for
     the editions that use them."""
+    year = ds.edition.data_year
+    note = METHOD_NOTE.format(
+        outlier=" I denne utgaven gjelder det legeårsverk i KAD i Lindesnes i 2024." if year >= 2024 else "",
+        brk=(" I denne utgaven gjelder det utskrivninger fra somatiske døgnavdelinger i SSB tabell "
+             "13942 fra 2024 til 2025." if year >= 2025 else ""))
     reg = register_note(ds)
-    return METHOD_NOTE + (f"\n**Registerdataene.**\n\n{reg}" if reg else "")
+    return note + (f"\n**Registerdataene.**\n\n{reg}" if reg else "")
 
 
 def register_note(ds):
