@@ -272,3 +272,9 @@ def test_method_note_states_the_rules(project):
     for words in ("ikke angitt", "utgangspunkt", "framskrivinger", "ratens eget år",
                   "Alna, Grorud og Stovner", "brudd", "usannsynlig"):
         assert words in note
+
+
+def test_key_figures_never_call_shown_values_missing(project):
+    ds = Dataset(project, "2022")
+    row = views.key_figures(ds, ["legearsverk_kad"], "k").rows[0]
+    assert row[2] == "ikke landstall; tall per kommuner"

@@ -136,6 +136,9 @@ def key_figures(ds, ids, caption):
     for i in ids:
         ind = ds.indicator(i)
         period, text = ds.latest_text(i)
+        if period is None and _area_only(ds, i) is not None:  # never "missing" for shown values
+            last, text = _area_only(ds, i)
+            period = last["period"]
         row = {"Indikator": ind.title, "Periode": period_label(period) if period else "–"}
         level, codes = _region_levels(ds, ind)
         if not ds.national:
@@ -379,18 +382,27 @@ def changes(ds, previous, caption):
                                     f"{ds.edition.name}, beregnet fra de samme datafilene.")
 
 
+def _area_only(ds, id):
+    """For an indicator without a national value: (latest row at the widest level that has
+    values, "ikke landstall; tall per …"), or None if it has no values at all."""
+    local = ds.observations(id).dropna(subset=["value"])
+    if local.empty:
+        return None
+    level = min(local["geo_level"], key=LEVELS.index)
+    last = local[local["geo_level"] == level].sort_values("period").iloc[-1]
+    return last, f"ikke landstall; tall per {LEVEL_NAMES[level]}"
+
+
 def indicator_overview(ds, chapter, caption):
     """Every indicator of the chapter with its latest national value and where it comes from;
     indicators without data in this edition are listed as missing."""
     rows, ids = [], []
     for ind in ds.catalogue.chapter(chapter):
         obs = ds.series(ind.id)
-        local = ds.observations(ind.id).dropna(subset=["value"])
-        if obs.empty and not local.empty:  # values per area only: say where, never "missing"
-            level = min(local["geo_level"], key=LEVELS.index)
-            last = local[local["geo_level"] == level].sort_values("period").iloc[-1]
+        if obs.empty and _area_only(ds, ind.id) is not None:  # values per area only: say where
+            last, text = _area_only(ds, ind.id)
             rows.append({"Indikator": ind.title, "Periode": period_label(last["period"]),
-                         "Verdi": f"ikke landstall; tall per {LEVEL_NAMES[level]}",
+                         "Verdi": text,
                          "Kilde": f"{ds.source(last['source']).publisher}: "
                                   f"{ds.source(last['source']).title}"})
             ids.append(ind.id)
