@@ -24,6 +24,45 @@ def delivery_dir(source, vintage):
     """Folder (relative to data/) that keeps the raw files of one delivery, with their sha256."""
     return f"snapshots/{source}/{DELIVERIES_DIR}/{vintage}"
 
+
+# What the source says about a value besides the number ("om lag 16 000", "over 100 millioner",
+# "nærmere 600 000 siden oppstarten i 2019", "vil passere 1 000", "per 1 000 listeinnbyggere").
+# Written after the status in the ``status`` column, separated by ";" (``approximate``,
+# ``provisional;approximate``, ``nearly;cumulative:2019``); a qualifier with ``:YEAR`` names
+# the year it counts from. Each maps to (where it goes, the words the report writes).
+QUALIFIERS = {
+    "approximate": ("prefix", "om lag"),
+    "lower_bound": ("prefix", "over"),
+    "nearly": ("prefix", "nærmere"),
+    "forecast": ("suffix", "forventet"),
+    "cumulative": ("suffix", "kumulativt siden {year}"),
+    "stable_since": ("suffix", "stabil siden {year}"),
+    "per_listed": ("unit", "listeinnbyggere"),
+    "implausible": ("suffix", "usannsynlig verdi, holdt utenfor summene"),  # an outlier  # reference population: people on fastlege lists
+}
+NOT_MEASURED = ("forecast", "implausible")  # qualifiers of values that are not measurements (no target status)
+
+
+def split_status(text):
+    """``'provisional;approximate'`` -> ``('provisional', ('approximate',))``: the status proper
+    and the qualifiers, each checked by :func:`qualifier_problem`."""
+    parts = [p.strip() for p in (text or "").split(";")]
+    head = parts[0] if parts and parts[0] in STATUSES else ""
+    rest = parts[1:] if parts and parts[0] in STATUSES else parts
+    return head, tuple(p for p in rest if p)
+
+
+def qualifier_problem(qualifier):
+    """None if ``qualifier`` is known (``cumulative:2019``), else what is wrong."""
+    name, _, year = qualifier.partition(":")
+    if name not in QUALIFIERS:
+        return f"ukjent kvalifikator '{qualifier}'; bruk en av: {', '.join(QUALIFIERS)}"
+    needs_year = "{year}" in QUALIFIERS[name][1]
+    if needs_year != bool(year) or (year and not (year.isdigit() and len(year) == 4)):
+        return (f"'{name}' skal ha et årstall (f.eks. {name}:2019)" if needs_year
+                else f"'{name}' tar ikke årstall")
+    return None
+
 LOCALE = "nb_NO"  # numbers and dates as the report writes them (Babel)
 
 # -- geography ------------------------------------------------------------------------------
@@ -37,6 +76,12 @@ UNITS = ("prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsve
          "døgn", "minutter", "per 1 000 innbyggere 0–17 år", "per 1 000 innbyggere 18 år og eldre",
          "per 1 000 innbyggere 80 år og eldre")
 NON_NEGATIVE = tuple(u for u in UNITS if u not in ("prosentendring", "prosentpoeng", "skår"))
+# the population a rate is divided by: the indicator holding it (per area and year)
+RATE_DENOMINATOR = {"per 1 000 innbyggere": "befolkning_i_alt",
+                    "per 10 000 innbyggere": "befolkning_i_alt",
+                    "per 1 000 innbyggere 0–17 år": "befolkning_0_17",
+                    "per 1 000 innbyggere 18 år og eldre": "befolkning_18_pluss",
+                    "per 1 000 innbyggere 80 år og eldre": "befolkning_80_pluss"}
 ADDITIVE_UNITS = ("antall", "årsverk", "kroner", "mill. kroner", "mrd. kroner", "døgn")
 DIRECTIONS = ("higher", "lower", "neutral")
 

@@ -51,6 +51,20 @@ def start(period):
     return datetime.date(year, 1, 1)
 
 
+def position(period):
+    """Where ``period`` lies on a time axis, in years (2024 -> 2024.0, 2021T2 -> 2021.33,
+    2022-03 -> 2022.17): charts place periods in proportion to the time between them."""
+    day = start(period)
+    return day.year + (day.timetuple().tm_yday - 1) / 365.0
+
+
+def step(period):
+    """The length of one period of this kind, in years (the gap that is not a break)."""
+    m = _match(period)
+    _, _, tertial, half, month, day = m.groups()
+    return 1 / 365 if day else 1 / 12 if month else 1 / 3 if tertial else 0.5 if half else 1.0
+
+
 def problem(period):
     """None, or what is wrong with ``period`` as text."""
     m = PATTERN.match(str(period))

@@ -16,7 +16,7 @@ NBSP = "\u00a0"
 SEED_000_HEADLINES = [
     ("helsefellesskap_etablert", "18", "L82"),
     ("sekretariatstilskudd_belop", "9 700 000 kroner", "L1915-1916"),
-    ("utskrivningsklare_pasienter", "16 000", "L154-156"),
+    ("utskrivningsklare_pasienter", "om lag 16 000", "L154-156"),  # "omtrent 16 000"
     ("barn_unge_omfattende_behov_andel", "7,7 %", "L2309-2312"),
     ("pasopp_sykehus_samarbeid_fastlege", "55 %", "L2692-2696"),
     ("pasopp_fastlege_koordinerer", "77 %", "L2684-2686"),

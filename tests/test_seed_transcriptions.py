@@ -32,6 +32,17 @@ NUMBER_WORDS = {
     6: ["seks"], 7: ["sju", "syv"], 8: ["åtte"], 9: ["ni"], 10: ["ti"], 11: ["elleve"],
     12: ["tolv"],
 }
+# What the source writes for each qualifier of statusrapport/model.py QUALIFIERS
+QUALIFIER_WORDS = {
+    "approximate": r"om lag|omtrent|rundt|ca\.|anslått|anslagsvis|stabil",
+    "lower_bound": r"\bover\b|mer enn|drøyt|minst|passere",
+    "nearly": r"nærmere|nesten|i underkant",
+    "forecast": r"\bvil\b|ventet|forvent|planlagt",
+    "cumulative": r"siden",
+    "stable_since": r"stabil",
+    "per_listed": r"listeinnbygg",
+    "implausible": r"$^",  # never in a seed transcription
+}
 SCALES = [
     (Decimal(10) ** 9, ["milliarder", "milliard", "mrd."]),
     (Decimal(10) ** 6, ["millioner", "million", "mill."]),
@@ -130,7 +141,16 @@ def test_value_appears_in_cited_lines(row):
     if row["status"] in ("missing", "suppressed"):
         assert row["value"] == ""
         return
-    assert row["status"] in ("", "provisional"), row["status"]
+    status, *qualifiers = row["status"].split(";") if row["status"] else [""]
+    if status not in ("", "provisional"):  # a row with qualifiers only
+        status, qualifiers = "", [status] + qualifiers
+    assert status in ("", "provisional"), row["status"]
+    for q in qualifiers:  # the source's own words for each qualifier are in the cited lines
+        name, _, year = q.partition(":")
+        assert name in QUALIFIER_WORDS, q
+        assert re.search(QUALIFIER_WORDS[name], text, flags=re.IGNORECASE), (
+            f"{q}: no {QUALIFIER_WORDS[name]!r} in {row['source']} {row['ref']}: {text[:300]}")
+        assert not year or year in text, f"{q}: {year} not in {row['ref']}"
     value = Decimal(row["value"])
     assert _appears(value, text), f"{row['value']} not found in {row['source']} {row['ref']}: {text[:300]}"
 

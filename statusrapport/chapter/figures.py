@@ -9,11 +9,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from statusrapport import periods as periods_mod
 from statusrapport.periods import label as period_label
 from statusrapport.chapter import formatting, targets  # noqa: E402
+from statusrapport.model import split_status  # noqa: E402
 
 # Okabe-Ito, ordered so the first five reach 3:1 against white (WCAG 1.4.11, graphical
 # objects); orange and sky blue (about 2.3:1) are only used from the sixth series on.
@@ -101,40 +103,107 @@ class Figure:
         return {"columns": [str(c) for c in frame.columns], "rows": frame.values.tolist()}
 
 
+class _TickFormatter(Formatter):
+    """Norwegian tick labels with as many decimals as the ticks need, so that two ticks never
+    read the same ("0, 1, 2, 2, 3" from steps of 0,5)."""
+
+    def __init__(self, unit, decimals):
+        self.unit, self.decimals = unit, decimals
+        self._d = 0
+
+    def format_ticks(self, values):
+        self._d = tick_decimals(values)
+        return [self(v) for v in values]
+
+    def __call__(self, value, pos=None):
+        text = formatting.number(value, self._d)
+        return text + ("\u00a0%" if self.unit in ("prosent", "prosentendring") else "")
+
+
+def tick_decimals(values, most=3):
+    """The fewest decimals (up to ``most``) that write every tick exactly."""
+    for d in range(most + 1):
+        if all(abs(round(v, d) - v) < 1e-9 * max(1.0, abs(v)) for v in values):
+            return d
+    return most
+
+
 def _axis_formatter(unit, decimals):
-    def fmt(value, _pos):
-        text = formatting.number(value, decimals if value % 1 else 0)
-        return text + ("\u00a0%" if unit in ("prosent", "prosentendring") else "")
-    return FuncFormatter(fmt)
+    return _TickFormatter(unit, decimals)
 
 
-def _value(v, unit, decimals):
-    return formatting.with_unit(v, unit, decimals)
+def _value(v, unit, decimals, status=""):
+    """A value as the report writes it, with the source's qualifiers (``status`` column)."""
+    quals = split_status(status)[1] if isinstance(status, str) else ()
+    return formatting.with_unit(v, unit, decimals, quals)
+
+
+def _status(row):
+    return row["status"] if "status" in row and isinstance(row["status"], str) else ""
 
 
 def _target_text(target, unit, decimals):
     return f"Mål: {targets.WORDS[target['comparator']]} {_value(target['value'], unit, decimals)}"
 
 
-def line(data, *, id, caption, source, unit, decimals=0, target=None, ylabel=None):
-    """Development over time. ``data``: columns ``period``, ``series``, ``value``."""
+def segments(periods, values, breaks=()):
+    """Split one series into runs that may be joined by a line: a run ends where the next
+    period is more than one period away (a gap) or where a series break starts (``breaks``:
+    periods from which the series is not comparable with what came before)."""
+    runs, run = [], []
+    for p, v in zip(periods, values):
+        if run and (periods_mod.position(p) - periods_mod.position(run[-1][0])
+                    > 1.5 * periods_mod.step(p) or p in breaks):
+            runs.append(run)
+            run = []
+        run.append((p, v))
+    return runs + ([run] if run else [])
+
+
+def line(data, *, id, caption, source, unit, decimals=0, target=None, ylabel=None, breaks=()):
+    """Development over time. ``data``: columns ``period``, ``series``, ``value``.
+
+    Periods sit on a real time axis (2013, 2019 and 2021 are not equally spaced); lines are
+    broken at gaps and at ``breaks`` (periods where the source's series changes, drawn as a
+    dotted vertical line); a series of one or two points is drawn as points only; the y axis
+    leaves room above the highest point and the target."""
     data = data.dropna(subset=["value"])
-    periods = sorted(data["period"].unique())
+    periods = sorted(data["period"].unique(), key=periods_mod.position)
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
     series_names = list(dict.fromkeys(data["series"]))
     for i, name in enumerate(series_names):
-        part = data[data["series"] == name].sort_values("period")
-        xs = [periods.index(p) for p in part["period"]]
-        ax.plot(xs, part["value"], color=PALETTE[i % 7], marker=MARKERS[i % 7],
-                linewidth=2, markersize=5, label=name)
+        part = data[data["series"] == name].copy()
+        part["pos"] = part["period"].map(periods_mod.position)
+        part = part.sort_values("pos")
+        style = dict(color=PALETTE[i % 7], marker=MARKERS[i % 7], markersize=5)
+        if len(part) <= 2:  # too few points for a line
+            ax.plot(part["pos"], part["value"], linestyle="none", label=name, **style)
+            continue
+        for n, run in enumerate(segments(list(part["period"]), list(part["value"]), breaks)):
+            ax.plot([periods_mod.position(p) for p, _ in run], [v for _, v in run],
+                    linewidth=2, label=name if n == 0 else None, **style)
+    for b in breaks:
+        if b in periods:
+            x = periods_mod.position(b) - 0.5 * periods_mod.step(b)
+            ax.axvline(x, color="#555555", linestyle=":", linewidth=1.2)
+            ax.annotate("brudd i serien", xy=(x, 1), xycoords=("data", "axes fraction"),
+                        xytext=(3, -10), textcoords="offset points", fontsize=8, color="#333333")
+    top = data["value"].max()
+    bottom = min(0.0, data["value"].min())
     if target is not None:
+        top = max(top, target["value"])
         ax.axhline(target["value"], color="#333333", linestyle="--", linewidth=1.2)
         ax.annotate(_target_text(target, unit, decimals), xy=(0, target["value"]),
+                    xycoords=("axes fraction", "data"),
                     xytext=(2, 3), textcoords="offset points", fontsize=8.5, color="#333333")
-    ax.set_xticks(range(len(periods)), [period_label(p) for p in periods])
+    xs = [periods_mod.position(p) for p in periods]
+    shown = _thin(list(zip(xs, periods)))
+    ax.set_xticks([x for x, _ in shown], [period_label(p) for _, p in shown])
+    pad = 0.04 * (xs[-1] - xs[0]) if len(xs) > 1 else 0.5
+    ax.set_xlim(xs[0] - max(pad, 0.3), xs[-1] + max(pad, 0.3))
     ax.yaxis.set_major_formatter(_axis_formatter(unit, decimals))
-    ax.yaxis.set_major_locator(MaxNLocator(6))
-    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 2.5, 5, 10]))
+    ax.set_ylim(bottom=bottom * 1.1, top=(top * 1.12) if top > 0 else 1)  # never clip the top
     ax.set_ylabel(ylabel or unit)
     if len(series_names) > 1:
         # The legend is the key to the markers: it must fit inside the image, so long series
@@ -142,8 +211,17 @@ def line(data, *, id, caption, source, unit, decimals=0, target=None, ylabel=Non
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12),
                   ncol=_legend_columns([str(n) for n in series_names]), fontsize=8.5)
     fig.tight_layout()
-    return Figure(id, caption, _line_alt(data, series_names, periods, unit, decimals, target),
-                  source, unit, data.reset_index(drop=True), fig)
+    return Figure(id, caption, _line_alt(data, series_names, periods, unit, decimals, target,
+                                         breaks), source, unit, data.reset_index(drop=True), fig)
+
+
+def _thin(ticks, most=12):
+    """At most ``most`` tick labels, always the first and the last."""
+    if len(ticks) <= most:
+        return ticks
+    every = -(-len(ticks) // most)
+    keep = ticks[::every]
+    return keep if keep[-1] == ticks[-1] else keep + [ticks[-1]]
 
 
 def _legend_columns(labels, width_chars=95):
@@ -156,7 +234,7 @@ def _legend_columns(labels, width_chars=95):
     return 1
 
 
-def _line_alt(data, series_names, periods, unit, decimals, target):
+def _line_alt(data, series_names, periods, unit, decimals, target, breaks=()):
     first, last = period_label(periods[0]), period_label(periods[-1])
     parts = [f"Linjediagram med {len(series_names)} serie{'r' if len(series_names) > 1 else ''} "
              f"for perioden {first}–{last}."]
@@ -164,14 +242,19 @@ def _line_alt(data, series_names, periods, unit, decimals, target):
         part = data[data["series"] == name].sort_values("period")
         a, b = part.iloc[0], part.iloc[-1]
         if len(part) == 1:
-            parts.append(f"{name}: {_value(a['value'], unit, decimals)} i "
+            parts.append(f"{name}: {_value(a['value'], unit, decimals, _status(a))} i "
                          f"{period_label(a['period'])}.")
         else:
-            parts.append(f"{name}: fra {_value(a['value'], unit, decimals)} i "
-                         f"{period_label(a['period'])} til {_value(b['value'], unit, decimals)} "
+            parts.append(f"{name}: fra {_value(a['value'], unit, decimals, _status(a))} i "
+                         f"{period_label(a['period'])} til "
+                         f"{_value(b['value'], unit, decimals, _status(b))} "
                          f"i {period_label(b['period'])}.")
     if len(series_names) > 6:
         parts.append(f"Ytterligere {len(series_names) - 6} serier er med i datatabellen.")
+    for b in breaks:
+        if b in periods:
+            parts.append(f"Brudd i serien fra {period_label(b)}: tallene før og etter kan ikke "
+                         "sammenlignes direkte.")
     if target is not None:
         parts.append(_target_text(target, unit, decimals) + ".")
     return " ".join(parts)
@@ -204,7 +287,11 @@ def bars(data, *, id, caption, source, unit, decimals=0, highlight=(), reference
             ax.barh(y, row["value"], height=bar_h * 0.92, color=color, hatch=hatch,
                     edgecolor=edge, hatchcolor="white" if grouped else edge, linewidth=width,
                     label=name if (grouped and _ == part.index[0]) else None)
-            ax.text(row["value"] + vmax * 0.01, y, formatting.number(row["value"], decimals),
+            quals = split_status(_status(row))[1]
+            words = " ".join(formatting.QUALIFIERS[q.partition(":")[0]][1] for q in quals
+                             if formatting.QUALIFIERS[q.partition(":")[0]][0] == "prefix")
+            text = formatting.number(row["value"], decimals)
+            ax.text(row["value"] + vmax * 0.01, y, f"{words} {text}" if words else text,
                     va="center", fontsize=7.5 if len(order) > 12 else 8.5, color="#222222")
     for ref, style in ((reference, ":"), ((None, target["value"]) if target else None, "--")):
         if ref is not None:
@@ -214,7 +301,8 @@ def bars(data, *, id, caption, source, unit, decimals=0, highlight=(), reference
         if tick.get_text() in highlight:
             tick.set_fontweight("bold")
     ax.xaxis.set_major_formatter(_axis_formatter(unit, decimals))
-    ax.xaxis.set_major_locator(MaxNLocator(5))  # room for numbers like 800 000
+    # room for numbers like 800 000; whole numbers for counts (never "0, 1, 2, 2, 3")
+    ax.xaxis.set_major_locator(MaxNLocator(5, integer=decimals == 0 and vmax >= 1))
     ax.set_xlim(0, vmax * 1.12)
     ax.set_xlabel(xlabel or unit)
     ax.grid(axis="y", visible=False)
@@ -240,8 +328,10 @@ def _bars_alt(data, series_names, highlight, reference, unit, decimals):
     last = data if series_names == [None] else data[data["series"] == series_names[-1]]
     top, bottom = last.loc[last["value"].idxmax()], last.loc[last["value"].idxmin()]
     label = "" if series_names == [None] else f" ({series_names[-1]})"
-    parts.append(f"Høyest{label}: {top['label']} med {_value(top['value'], unit, decimals)}; "
-                 f"lavest: {bottom['label']} med {_value(bottom['value'], unit, decimals)}.")
+    parts.append(f"Høyest{label}: {top['label']} med "
+                 f"{_value(top['value'], unit, decimals, _status(top))}; "
+                 f"lavest: {bottom['label']} med "
+                 f"{_value(bottom['value'], unit, decimals, _status(bottom))}.")
     for h in highlight:
         row = last[last["label"] == h]
         if len(row):

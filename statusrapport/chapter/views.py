@@ -4,8 +4,9 @@ the same: development over time, comparison across areas, targets, tiltak, key f
 import pandas as pd
 
 from statusrapport.periods import is_multi_year, label as period_label
-from statusrapport.chapter import figures, formatting, tables
-from statusrapport.model import ADDITIVE_UNITS, NATIONAL, NATIONAL_CODE
+from statusrapport.chapter import figures, formatting, tables, targets
+from statusrapport.model import (ADDITIVE_UNITS, LEVELS, NATIONAL, NATIONAL_CODE, RATE_DENOMINATOR,
+                                 split_status)
 
 LEVEL_NAMES = {NATIONAL: "hele landet", "rhf": "regionale helseforetak", "hf": "helseforetaksområder",
                "helsefellesskap": "helsefellesskap", "dps": "DPS-områder", "kommune": "kommuner"}
@@ -40,7 +41,8 @@ def trend(ds, ids, caption=None, target=True):
         nat = ds.observations(ind.id, NATIONAL, [NATIONAL_CODE])
         label = ind.title if len(ids) > 1 else "Hele landet"
         frames.append(nat.assign(series=label))
-    data = pd.concat(frames)[["series", "period", "value", "indicator", "geo_code", "source", "ref"]]
+    data = _with_status(pd.concat(frames), ["series", "period", "value", "indicator", "geo_code",
+                                            "source", "ref"])
     annual = ~data["period"].map(is_multi_year).astype(bool)
     if annual.any():  # multi-year averages do not belong on a yearly axis
         data = data[annual]
@@ -49,10 +51,29 @@ def trend(ds, ids, caption=None, target=True):
                        f"{ds.edition.data_year}.")
     first = inds[0]
     tgt = ds.target(first.id) if (target and len(ids) == 1) else None
-    caption = caption or f"{first.title} ({first.unit})"
+    caption = _with_breaks(caption or f"{first.title} ({first.unit})", inds, data)
     return figures.line(data, id=_slug("trend", *ids), caption=caption,
                         source=ds.source_text(ids, data), unit=first.unit,
-                        decimals=first.decimals, target=tgt)
+                        decimals=first.decimals, target=tgt, breaks=_breaks(inds, data))
+
+
+def _with_status(data, columns):
+    """``columns`` of the figure data, plus ``status`` where a value carries a qualifier."""
+    if data["status"].map(lambda st: bool(split_status(st)[1])).any():
+        columns = columns + ["status"]
+    return data[columns]
+
+
+def _breaks(inds, data):
+    """Periods where a shown series breaks (catalogue ``breaks``)."""
+    shown = set(data["period"])
+    return tuple(dict.fromkeys(b["period"] for i in inds for b in i.breaks if b["period"] in shown))
+
+
+def _with_breaks(caption, inds, data):
+    shown = set(data["period"])
+    notes = [b["note"] for i in inds for b in i.breaks if b["period"] in shown]
+    return caption + ("".join(f" {n}" for n in dict.fromkeys(notes)) if notes else "")
 
 
 def trend_by_area(ds, id, level="rhf", caption=None, target=True):
@@ -64,14 +85,16 @@ def trend_by_area(ds, id, level="rhf", caption=None, target=True):
     nat = ds.observations(id, NATIONAL, [NATIONAL_CODE])
     data = pd.concat([obs.assign(series=obs["name"]), nat.assign(series="Hele landet")])
     data = data[~data["period"].map(is_multi_year).astype(bool)]
-    data = data[["series", "period", "value", "indicator", "geo_code", "source", "ref"]]
+    data = _with_status(data, ["series", "period", "value", "indicator", "geo_code", "source",
+                               "ref"])
     if data["value"].notna().sum() == 0:
         return Missing(f"{ind.title} for {LEVEL_NAMES[level]}: ikke tilgjengelig for perioden til "
                        f"og med {ds.edition.data_year}.")
-    caption = caption or f"{ind.title}, {LEVEL_NAMES[level]} ({ind.unit})"
+    caption = _with_breaks(caption or f"{ind.title}, {LEVEL_NAMES[level]} ({ind.unit})", [ind],
+                           data)
     return figures.line(data, id=_slug("trend", id, level), caption=caption,
                         source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
-                        target=ds.target(id) if target else None)
+                        target=ds.target(id) if target else None, breaks=_breaks([ind], data))
 
 
 def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None, level_name=None):
@@ -88,6 +111,8 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None, 
     periods = [p for p in (compare_period, period) if p]
     data = obs[obs["period"].isin(periods)]
     frame = pd.DataFrame({"label": data["name"], "value": data["value"], "period": data["period"]})
+    if data["status"].map(lambda st: bool(split_status(st)[1])).any():
+        frame["status"] = data["status"]  # the source's qualifiers travel with the values
     if len(periods) > 1:
         frame["series"] = frame["period"].map(period_label)
     nat = ds.observations(id, NATIONAL, [NATIONAL_CODE])
@@ -99,6 +124,7 @@ def by_area(ds, id, level="hf", period=None, caption=None, compare_period=None, 
     highlight = [ds.geography.name(level, c) for c in ds.focus(level)]
     caption = caption or (f"{ind.title}, {level_name or LEVEL_NAMES[level]}, "
                           f"{period_label(period)} ({ind.unit})")
+    caption = _with_breaks(caption, [ind], data) if len(periods) > 1 else caption
     return figures.bars(frame.drop(columns="period"), id=_slug("area", id, level, period),
                         caption=caption, source=ds.source_text(id, data), unit=ind.unit, decimals=ind.decimals,
                         highlight=highlight, reference=reference, target=ds.target(id))
@@ -163,16 +189,16 @@ def key_figures(ds, ids, caption):
     rows = []
     for i in ids:
         ind = ds.indicator(i)
-        period, value = ds.latest(i)
+        period, text = ds.latest_text(i)
+        if period is None and _area_only(ds, i) is not None:  # never "missing" for shown values
+            last, text = _area_only(ds, i)
+            period = last["period"]
         row = {"Indikator": ind.title, "Periode": period_label(period) if period else "–"}
         level, codes = _region_levels(ds, ind)
         if not ds.national:
-            own = ds.observations(i, level, codes[:1]) if level else ds.observations(i).iloc[0:0]
-            own = own.dropna(subset=["value"])
-            own = own[own["period"] == period] if period else own
-            row[ds.region_name] = (ds.value_text(i, own["value"].iloc[0]) if len(own)
+            row[ds.region_name] = (area_value(ds, i, level, codes, period)[0] if level and period
                                    else formatting.MISSING)
-        row["Hele landet"] = ds.value_text(i, value)
+        row["Hele landet"] = text
         row["Kilde"] = ", ".join(dict.fromkeys(ds.source(s).publisher for s in ds.sources_of(i))) or "–"
         rows.append(row)
     frame = pd.DataFrame(rows)
@@ -209,7 +235,8 @@ def area_table(ds, ids, caption, level="rhf"):
 
 
 def target_table(ds, chapters, caption):
-    """Every indicator with a target of this plan in ``chapters``: target, latest value, status."""
+    """Every indicator with a target of this plan in ``chapters``: target, target year (or
+    "ikke angitt"), status and the value, year and source the status rests on."""
     chapters = [chapters] if isinstance(chapters, str) else chapters
     rows, ids = [], []
     for ch in chapters:
@@ -217,24 +244,29 @@ def target_table(ds, chapters, caption):
             t = ds.target(ind.id)
             if not t:
                 continue
-            period, value = ds.latest(ind.id)
-            basis = ds.series(ind.id)
-            src = ds.source(basis["source"].iloc[-1]) if len(basis) else None
-            basis_src = f"{src.publisher}: {src.title.split(' (')[0]}" if src else "–"
-            rows.append({"Indikator": ind.title, "Mål": f"{ds.target_text(ind.id)} ({t['year']})",
-                         "Siste verdi": ds.value_text(ind.id, value),
-                         "Periode": period_label(period) if period else "–",
-                         "Kilde for verdien": basis_src,
-                         "Status": ds.target_status(ind.id)})
+            j = ds.judgement(ind.id)
+            if j.basis is not None:
+                period, value, quals, src_id = j.basis
+                src = ds.source(src_id)
+                basis_value = ds.value_text(ind.id, value, quals)
+                basis_period = period_label(period)
+                basis_src = f"{src.publisher}: {src.title.split(' (')[0]}"
+            else:
+                basis_value, basis_period, basis_src = "–", "–", "–"
+            rows.append({"Indikator": ind.title, "Mål": ds.target_text(ind.id),
+                         "Målår": ds.target_year_text(ind.id),
+                         "Status": j.status, "Grunnlag for status": basis_value,
+                         "Periode": basis_period, "Kilde for verdien": basis_src,
+                         "Regel": j.rule})
             ids.append(ind.id)
-    frame = pd.DataFrame(rows, columns=["Indikator", "Mål", "Siste verdi", "Periode",
-                                        "Kilde for verdien", "Status"])
+    columns = ["Indikator", "Mål", "Målår", "Status", "Grunnlag for status", "Periode",
+               "Kilde for verdien", "Regel"]
+    frame = pd.DataFrame(rows, columns=columns)
     if frame.empty:
         return Missing("Planen setter ingen tallfestede mål for dette kapitlet.")
     return tables.from_frame(frame, id=_slug("targets", *chapters), caption=caption,
                              source=ds.source_text(ids),
-                             formats={"Mål": str, "Siste verdi": str, "Periode": str,
-                                      "Kilde for verdien": str})
+                             formats={c: str for c in columns if c not in ("Indikator", "Regel")})
 
 
 def tiltak_table(ds, chapter, caption):
@@ -280,8 +312,49 @@ def compare(ds, ids, caption):
                         decimals=inds[0].decimals)
 
 
+def area_value(ds, id, level, codes, period):
+    """The value of one period for an area made of ``codes`` at ``level`` (the member HF of a
+    helsefellesskap), as the report writes it, and the number behind it (or None).
+
+    One member: its value. Several: counts are summed, rates per innbygger are weighted by the
+    population of the rate's own year and age group (``Dataset.population``); if a member or
+    its population is missing, so is the aggregate. Other units (shares, waiting times,
+    medians) cannot be combined without their own weights and are listed per member."""
+    ind = ds.indicator(id)
+    obs = ds.observations(id, level, codes).dropna(subset=["value"])
+    obs = obs[obs["period"] == period]
+    if obs["geo_code"].duplicated().any():  # several sources: the first listed in the catalogue
+        rank = {s: n for n, s in enumerate(ind.source)}
+        obs = obs.assign(r=obs["source"].map(rank)).sort_values("r").drop_duplicates("geo_code")
+    have = dict(zip(obs["geo_code"], zip(obs["value"], obs["status"])))
+    if len(codes) == 1:
+        hit = have.get(codes[0])
+        return (ds.value_text(id, *hit), hit[0]) if hit else (formatting.MISSING, None)
+    if not have:
+        return formatting.MISSING, None
+    missing = [ds.geography.name(level, c) for c in codes if c not in have]
+    if ind.unit in ADDITIVE_UNITS and "_per_" not in ind.id:  # not averages such as per opphold
+        if missing:
+            return f"ikke beregnet (mangler for {', '.join(missing)})", None
+        total = sum(v for v, _ in have.values())
+        return ds.value_text(id, total), total
+    pops = {c: ds.population(ind.unit, level, c, period) for c in codes}
+    if ind.unit in RATE_DENOMINATOR:
+        lacking = missing + [ds.geography.name(level, c) for c in codes
+                             if c in have and pops[c] is None]
+        if lacking:
+            return f"ikke beregnet (tall eller befolkning mangler for {', '.join(lacking)})", None
+        rate = sum(have[c][0] * pops[c] for c in codes) / sum(pops[c] for c in codes)
+        return ds.value_text(id, rate), rate
+    parts = [f"{ds.geography.name(level, c)}: {ds.value_text(id, *have[c])}" for c in codes
+             if c in have]
+    return "ikke samlet; " + "; ".join(parts), None
+
+
 def area_profile(ds, code, ids, caption):
-    """One helsefellesskap next to its RHF and the nation, for the appendix."""
+    """One helsefellesskap next to its RHF and the nation, for the appendix. Indicators given
+    per HF use every member HF (``area_value``); where HF areas and the helsefellesskap only
+    partly overlap, the table says so."""
     rhf = ds.geography.rhf_of("helsefellesskap", code)
     hfs = ds.geography.members("hf", code)
     rows, used = [], []
@@ -292,25 +365,34 @@ def area_profile(ds, code, ids, caption):
                         else ("rhf", [rhf]) if "rhf" in ind.levels else (None, []))
         if level is None:
             continue
-        own = ds.observations(i, level, codes[:1]).dropna(subset=["value"])
+        own = ds.observations(i, level, codes).dropna(subset=["value"])
+        own = own[~own["period"].map(is_multi_year).astype(bool)] if (
+            ~own["period"].map(is_multi_year).astype(bool)).any() else own
         if own.empty:
             continue
         period = own["period"].max()
         value_at = {}
-        for lv, c in (((level, codes[0]),) if level != "rhf" else ()) + (("rhf", rhf), (NATIONAL, NATIONAL_CODE)):
-            hit = ds.observations(i, lv, [c]).dropna(subset=["value"])
-            hit = hit[hit["period"] == period]
-            value_at[lv] = (ds.value_text(i, hit["value"].iloc[0]) if len(hit)
-                            else "ikke beregnet" if lv not in ind.levels else formatting.MISSING)
-        own_text = value_at[level] if level != "rhf" else "bare regionstall"
+        for lv, c in (("rhf", rhf), (NATIONAL, NATIONAL_CODE)):
+            text, _ = area_value(ds, i, lv, [c], period)
+            value_at[lv] = ("ikke beregnet" if text == formatting.MISSING and lv not in ind.levels
+                            else text)
+        own_text = area_value(ds, i, level, codes, period)[0] if level != "rhf" else "bare regionstall"
+        if level == "hf" and len(codes) > 1:
+            own_text += f" (sum/vektet over {len(codes)} HF)" if not own_text.startswith(
+                ("ikke", formatting.MISSING)) else ""
         rows.append({"Indikator": ind.title, "Periode": period_label(period),
                      "Området": own_text, "Regionen (RHF)": value_at["rhf"],
                      "Hele landet": value_at[NATIONAL]})
         used.append(i)
     frame = pd.DataFrame(rows, columns=["Indikator", "Periode", "Området", "Regionen (RHF)",
                                         "Hele landet"])
-    return tables.from_frame(frame, id=_slug("profile", code), caption=caption,
-                             source=ds.source_text(used) if used else "Kilde: –",
+    source = ds.source_text(used) if used else "Kilde: –"
+    note = ds.geography.overlap_note(code)
+    members = ", ".join(ds.geography.name("hf", h) for h in hfs)
+    source += f" Tall per helseforetak gjelder {members}."
+    if note:
+        source += f" Merknad: {note}"
+    return tables.from_frame(frame, id=_slug("profile", code), caption=caption, source=source,
                              formats={c: str for c in frame.columns if c != "Indikator"})
 
 
@@ -360,6 +442,17 @@ def changes(ds, previous, caption):
                                        if any(c.revised for c in found) else "."))
 
 
+def _area_only(ds, id):
+    """For an indicator without a national value: (latest row at the widest level that has
+    values, "ikke landstall; tall per …"), or None if it has no values at all."""
+    local = ds.observations(id).dropna(subset=["value"])
+    if local.empty:
+        return None
+    level = min(local["geo_level"], key=LEVELS.index)
+    last = local[local["geo_level"] == level].sort_values("period").iloc[-1]
+    return last, f"ikke landstall; tall per {LEVEL_NAMES[level]}"
+
+
 def indicator_overview(ds, chapter, caption):
     """Every indicator of the chapter with its latest national value and where it comes from
     (publisher and line; the full source titles stand once in the note under the table);
@@ -367,6 +460,14 @@ def indicator_overview(ds, chapter, caption):
     rows, ids = [], []
     for ind in ds.catalogue.chapter(chapter):
         obs = ds.series(ind.id)
+        if obs.empty and _area_only(ds, ind.id) is not None:  # values per area only: say where
+            last, text = _area_only(ds, ind.id)
+            rows.append({"Indikator": ind.title, "Periode": period_label(last["period"]),
+                         "Verdi": text,
+                         "Kilde": f"{ds.source(last['source']).publisher}: "
+                                  f"{ds.source(last['source']).title}"})
+            ids.append(ind.id)
+            continue
         if obs.empty:
             rows.append({"Indikator": ind.title, "Periode": "–", "Verdi": formatting.MISSING,
                          "Kilde": ", ".join(ds.source(s).publisher for s in ds.sources_of(ind.id))
@@ -377,7 +478,7 @@ def indicator_overview(ds, chapter, caption):
         ref = last["ref"]
         where = f", linje {ref[1:].replace('-', '–')}" if ref.startswith("L") else ""
         rows.append({"Indikator": ind.title, "Periode": period_label(last["period"]),
-                     "Verdi": ds.value_text(ind.id, last["value"]),
+                     "Verdi": ds.value_text(ind.id, last["value"], last["status"]),
                      "Kilde": f"{src.publisher}{where}"})
         ids.append(ind.id)
     frame = pd.DataFrame(rows, columns=["Indikator", "Periode", "Verdi", "Kilde"])
@@ -392,7 +493,7 @@ def target_status_chart(ds, chapters, caption):
                 if ds.target(i.id)]
     if not statuses:
         return Missing("Planen har ingen tallfestede mål i denne utgavens planperiode.")
-    order = ["nådd", "i rute", "ikke nådd", "mangler data"]
+    order = [st for st in targets.STATUSES if st in statuses]
     frame = pd.DataFrame({"label": order, "value": [float(statuses.count(s)) for s in order]})
     return figures.bars(frame, id="target-status", caption=caption,
                         source="Kilde: beregnet fra indikatorkatalogen og observasjonene i denne "
@@ -402,10 +503,47 @@ def target_status_chart(ds, chapters, caption):
 REGISTER_NOTE = """\
 - **Nevnere.** Alle rater per innbygger er delt på folkemengden 1. januar samme år som telleren (SSB tabell 07459, 2024-kommuner), og på aldersgruppen som står i enheten (for eksempel innbyggere 18 år og eldre for psykisk helsevern for voksne og TSB, 0–17 år for barn og unge, 80 år og eldre for eldre-indikatoren). Mangler befolkningen for et år eller et område, mangler raten. Oslo universitetssykehus og Akershus universitetssykehus deler Oslo etter bydel; for disse to opptaksområdene beregnes ingen rate per innbygger.
 - **Nasjonale kvalitetsindikatorer (Helsedirektoratet).** Eksporten har tall per helseforetak og per regionalt helseforetak, men ingen landsrad. Landstallet for gjennomsnittlig ventetid er snittet av de fire regionenes ventetider vektet med antall pasienter som har påbegynt helsehjelp; landstall for andeler er summen av tellerne delt på summen av nevnerne i de fire regionene, når begge tellingene finnes i eksporten. Medianer, 90-persentiler og sannsynligheter for reinnleggelse kan ikke slås sammen og vises bare per region. Mangler én region et år, mangler landstallet.
-- **Behandlingssted, ikke bosted.** Tallene fra kvalitetsindikatorene gjelder foretaket eller regionen som ga helsehjelpen. Private og ideelle behandlingssteder uten eget opptaksområde og radene «Helse X Private» er ikke med i tallene per helseforetak, men inngår i regionstallene. På sidene for helsefellesskapene er helseforetaket brukt som tilnærming for området.
+- **Behandlingssted, ikke bosted.** Tallene fra kvalitetsindikatorene gjelder foretaket eller regionen som ga helsehjelpen. Private og ideelle behandlingssteder uten eget opptaksområde og radene «Helse X Private» er ikke med i tallene per helseforetak, men inngår i regionstallene. På sidene for helsefellesskapene er helseforetakene i området brukt som tilnærming (se Geografi over).
 - **Norsk pasientregister (FHI).** Nøkkeltallene gjelder pasientens bostedsregion, hele året og alle aktører. Tertialtallene er kumulative og legges aldri sammen, og en pasient telles én gang nasjonalt, så landstallet er mindre enn summen av regionene. Helse Midt-Norge innførte ny pasientjournal 2022–2024, og FHI tar forbehold om tallene for regionen og landet i disse årene.
 - **Helseatlas (SKDE).** Hjerteinfarktatlaset gir rater per 1 000 innbyggere 18 år og eldre i opptaksområdet med SKDEs egne befolkningstall, for 2018–2022.
 """
+
+
+METHOD_NOTE = """\
+**Status for målene.** Et mål vurderes bare i utgavene for planen som satte det; målene i Nasjonal helse- og sykehusplan 2020–2023 vurderes i utgaven for 2022. Statusen bygger bare på målte verdier, aldri på framskrivinger, prognoser eller anslag (budsjettall brukes bare når målet gjelder budsjettet, som ISF-andelen). Tabellen over målene viser verdien, perioden og kilden statusen bygger på.
+
+- **nådd**: siste måling i planperioden oppfyller målet (eller, når målåret er passert, målingen for målåret gjør det).
+- **ikke nådd ennå**: målåret er ikke kommet, og siste måling oppfyller ikke målet.
+- **ikke nådd**: målåret er passert og målingen for målåret oppfyller ikke målet, eller kilden angir ikke noe målår og siste måling oppfyller ikke målet.
+- **mangler data for målåret**: målåret er passert, men det finnes ingen måling for det året.
+- **utgangspunkt**: de siste tallene er fra før planperioden; de beskriver utgangspunktet og er ikke en status.
+- **mangler data**: ingen måling.
+
+Når kilden ikke oppgir noe målår, står målåret som «ikke angitt»; vi antar ikke at planperiodens slutt er målåret.
+
+**Nevnere.** Rater per innbygger er delt på folkemengden 1. januar i ratens eget år, i den aldersgruppen enheten nevner (for eksempel innbyggere 0–17 år eller 80 år og eldre). Mangler folkemengden for et år eller et område, mangler raten; den beregnes aldri med et annet års befolkning. «Per 1 000 listeinnbyggere» betyr per 1 000 innbyggere på fastlegelister.
+
+**Geografi.** Helsefellesskapene er tilnærmet med kommunenes lokalsykehusområde (kommuner delt mellom to områder er lagt til hovedområdet). Et helsefellesskap med flere helseforetak vises som summen av alle: antall summeres, og rater vektes med befolkningen i samme år. Andeler, ventetider og medianer kan ikke slås sammen uten egne vekter og vises da per helseforetak. Helsefellesskap Oslo omfatter Oslo universitetssykehus, Lovisenberg Diakonale Sykehus og Diakonhjemmet Sykehus, mens bydelene Alna, Grorud og Stovner hører til Akershus universitetssykehus' opptaksområde; tall per helseforetak for Oslo og Ahus dekker derfor ikke nøyaktig helsefellesskapene. Befolkning per bydel finnes ikke i grunnlaget, så rater for disse opptaksområdene beregnes ikke. Medlemskapet avviker også andre steder fra vedlegg 2 i Rapport 2022: Vestre Viken har 21 kommuner her mot 22 i vedlegget og St. Olav 19 mot 22, fordi inndelingen her følger hver kommunes hovedtilknytning til ett lokalsykehusområde; Helgeland er tatt med fullt ut, selv om tilslutningen ennå var til behandling i kommunestyrene i 2022. Avvikene er beskrevet i kildeposten for inndelingen (helsefellesskap_proxy).
+
+**Kildens forbehold.** Når kilden skriver «om lag», «over», «nærmere», «kumulativt siden» eller at et tall er ventet, står det samme ved tallet i tabeller, figurer og tekst. Målene vises med den presisjonen kilden gir (et mål på «35 dager» skrives ikke «35,0 dager»); verdiene vises med indikatorens faste antall desimaler. Endringer beregnes ikke mellom grenseverdier, anslag eller kumulative tall.
+
+**Avvik og brudd.** En verdi som indikatorkatalogen merker som usannsynlig, vises for kommunen med merknad, men holdes utenfor summer, rater og andeler.{outlier} Et kjent brudd i en serie vises som brudd i figurene, og tall på hver side av bruddet sammenlignes ikke.{brk}
+
+**Figurene.** Tidsaksen er en ekte tidsakse: år med lang avstand står langt fra hverandre, linjen brytes der det mangler år, og serier med ett eller to punkter vises som punkter.
+"""
+
+
+def method_note(ds):
+    """The report's "Om tallene": status rules, denominators, geography, qualifiers, outliers,
+    breaks and charts in plain Norwegian, followed by the note on the register extracts for
+    the editions that use them."""
+    year = ds.edition.data_year
+    note = METHOD_NOTE.format(
+        outlier=" I denne utgaven gjelder det legeårsverk i KAD i Lindesnes i 2024." if year >= 2024 else "",
+        brk=(" I denne utgaven gjelder det utskrivninger fra somatiske døgnavdelinger i SSB tabell "
+             "13942 fra 2024 til 2025." if year >= 2025 else ""))
+    reg = register_note(ds)
+    return note + (f"\n**Registerdataene.**\n\n{reg}" if reg else "")
 
 
 def register_note(ds):

@@ -31,6 +31,8 @@ class Indicator:
     result: int = None
     projection: bool = False  # values for future periods (e.g. SSB population projections)
     plausible: tuple = None  # (min, max): an import outside this range must be confirmed
+    breaks: tuple = ()  # ({"period": "2025", "note": ...}, ...): the series is not comparable
+    #                     across this period (a change in the source); charts break the line
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,24 @@ class Catalogue:
 
 def _check_target(target, where, problems):
     if not isinstance(target, dict):
-        problems.append(Problem(where, "target skal ha value, comparator, year og ref", column="target"))
+        problems.append(Problem(where, "target skal ha value, comparator, plan, ref og (om kilden "
+                                "gir det) year", column="target"))
         return
-    for key in ("value", "comparator", "year", "ref"):
+    # ``year`` only when the source gives it (otherwise the report says "ikke angitt");
+    # ``plan`` names the plan period that set the target ("2024–2027"), where it is judged.
+    for key in ("value", "comparator", "plan", "ref"):
         if key not in target:
             problems.append(Problem(where, f"target mangler '{key}'", column="target"))
+    if not re.fullmatch(r"\d{4}[–-]\d{4}", str(target.get("plan", ""))):
+        problems.append(Problem(where, "target.plan skal være en planperiode, f.eks. 2024–2027",
+                                column="target", value=target.get("plan")))
+    if "year" in target and not isinstance(target["year"], int):
+        problems.append(Problem(where, "target.year skal være et årstall (utelat det om kilden "
+                                "ikke gir målår)", column="target", value=target.get("year")))
+    unknown = set(target) - {"value", "comparator", "plan", "year", "ref"}
+    if unknown:
+        problems.append(Problem(where, f"ukjente felt i target: {', '.join(sorted(unknown))}",
+                                column="target"))
     if target.get("comparator") not in ("<", "<=", ">", ">="):
         problems.append(Problem(where, "comparator skal være <, <=, > eller >=", column="target",
                                 value=target.get("comparator")))
@@ -113,7 +128,13 @@ def load(path, source_ids=None):
             problems.append(Problem(where, "forventet [minste, største] rimelige verdi, f.eks. "
                                     "plausible: [10, 120]", column="plausible", value=plausible))
             plausible = None
-        known = set(REQUIRED) | {"target", "result", "projection", "plausible"}
+        known = set(REQUIRED) | {"target", "result", "projection", "plausible", "breaks"}
+        breaks = entry.get("breaks") or []
+        if not (isinstance(breaks, list) and all(isinstance(b, dict) and set(b) == {"period", "note"}
+                                                 for b in breaks)):
+            problems.append(Problem(where, "breaks skal være en liste med period og note",
+                                    column="breaks"))
+            breaks = []
         for key in entry:
             if key not in known:
                 problems.append(Problem(where, f"ukjent felt; gyldige felt: {', '.join(sorted(known))}",
@@ -123,7 +144,8 @@ def load(path, source_ids=None):
             str(entry["id"]), entry["chapter"], entry["title"], entry["definition"], entry["unit"],
             entry["decimals"], entry["direction"], srcs, levels,
             entry.get("target"), entry.get("result"), bool(entry.get("projection")),
-            tuple(plausible) if plausible else None)
+            tuple(plausible) if plausible else None,
+            tuple({"period": str(b["period"]), "note": str(b["note"])} for b in breaks))
     results = raw.get("results") or []
     if not isinstance(results, list):
         problems.append(Problem(path, "'results' skal være en liste", column="results"))

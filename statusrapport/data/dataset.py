@@ -16,7 +16,7 @@ from statusrapport.data import catalogue as catalogue_mod
 from statusrapport.data import geography, narrative, observations, sources, tiltak, vintages
 from statusrapport.data.fileio import opened
 from statusrapport.errors import DataError, ParameterError, Problem
-from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE, VINTAGE
+from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE, RATE_DENOMINATOR, VINTAGE, split_status
 
 
 class Dataset:
@@ -161,9 +161,36 @@ class Dataset:
         obs = self.series(id, level, code)
         return list(zip(obs["period"], obs["value"]))
 
+    def qualified_points(self, id, level=NATIONAL, code=NATIONAL_CODE):
+        """(period, value, qualifiers, source) of :meth:`series`, sorted by period."""
+        obs = self.series(id, level, code)
+        return [(p, v, split_status(st)[1], src)
+                for p, v, st, src in zip(obs["period"], obs["value"], obs["status"], obs["source"])]
+
+    def latest_text(self, id, level=NATIONAL, code=NATIONAL_CODE):
+        """(period, value as the report writes it, with the source's qualifiers) of the latest
+        value, or (None, "ikke tilgjengelig")."""
+        pts = self.qualified_points(id, level, code)
+        if not pts:
+            return None, formatting.MISSING
+        period, value, quals, _ = pts[-1]
+        return period, self.value_text(id, value, quals)
+
     def latest(self, id, level=NATIONAL, code=NATIONAL_CODE):
         pts = self.points(id, level, code)
         return pts[-1] if pts else (None, None)
+
+    def population(self, unit, level, code, period):
+        """The denominator of a rate in ``unit`` for one area: the population of the age group
+        the unit names, on 1 January of the rate's own year; None where it is not known (then
+        the rate is not known either) or the period is not one year."""
+        ind = RATE_DENOMINATOR.get(unit)
+        if ind is None or periods.is_multi_year(period) or ind not in self.catalogue.indicators:
+            return None
+        year = str(periods.end_year(period))
+        hit = self.series(ind, level, code)
+        hit = hit[hit["period"] == year]
+        return float(hit["value"].iloc[0]) if len(hit) else None
 
     # -- presentation helpers ----------------------------------------------------------------
     def indicator(self, id):
@@ -187,45 +214,87 @@ class Dataset:
             parts.append(f"{text} ({src.licence})")
         return "Kilde: " + ("; ".join(parts) or "ingen kilde publisert før datagrensen") + "."
 
-    def value_text(self, id, value):
+    def value_text(self, id, value, qualifiers=()):
+        """``qualifiers``: a tuple from ``model.split_status`` or a raw ``status`` cell."""
         ind = self.indicator(id)
-        return formatting.with_unit(value, ind.unit, ind.decimals)
+        if isinstance(qualifiers, str):
+            qualifiers = split_status(qualifiers)[1]
+        return formatting.with_unit(value, ind.unit, ind.decimals, qualifiers)
 
     def target(self, id):
-        """The indicator's target if it belongs to this edition's plan period, else None
-        (a target set by the previous plan is not judged in the new plan's report)."""
+        """The indicator's target if the plan of this edition set it, else None (a target set
+        by the previous plan is judged in that plan's editions, not in the new plan's)."""
         t = self.indicator(id).target
-        first, last = self.edition.plan_years
-        return t if t and first <= t["year"] <= last else None
+        if not t:
+            return None
+        first, last = (int(y) for y in str(t["plan"]).replace("–", "-").split("-"))
+        return t if (first, last) == tuple(self.edition.plan_years) else None
+
+    def judgement(self, id, level=NATIONAL, code=NATIONAL_CODE):
+        """The target status with the value it rests on (``targets.Judgement``), or None."""
+        t = self.target(id)
+        if not t:
+            return None
+        return targets.judge(t, self.qualified_points(id, level, code), self.edition.plan_years,
+                             self.edition.data_year)
 
     def target_status(self, id, level=NATIONAL, code=NATIONAL_CODE):
-        t = self.target(id)
-        return targets.status(t, self.points(id, level, code)) if t else None
+        j = self.judgement(id, level, code)
+        return j.status if j else None
 
     def target_text(self, id):
+        """"under 35 dager": the target with the precision the source gives it."""
         t = self.target(id)
-        return f"{targets.WORDS[t['comparator']]} {self.value_text(id, t['value'])}" if t else None
+        if not t:
+            return None
+        ind = self.indicator(id)
+        v = t["value"]
+        decimals = 0 if float(v).is_integer() else len(str(v).split(".")[1])
+        return f"{targets.WORDS[t['comparator']]} {formatting.with_unit(v, ind.unit, decimals)}"
+
+    def target_year_text(self, id):
+        t = self.target(id)
+        return str(t["year"]) if t and t.get("year") is not None else targets.NOT_GIVEN
+
+    def basis_text(self, id, level=NATIONAL, code=NATIONAL_CODE):
+        """What the status rests on: "52 % (31.07.2022; Helsedirektoratet)" or the rule."""
+        j = self.judgement(id, level, code)
+        if j is None:
+            return None
+        if j.basis is None:
+            return j.rule
+        period, value, quals, src = j.basis
+        who = self.source(src).publisher if src in self.sources else src
+        return f"{self.value_text(id, value, quals)} ({period_label(period)}; {who}); {j.rule}"
 
     def values(self, ids):
         """Placeholder values for narrative texts: ``{{ id.siste }}`` etc., nationally."""
         out = {}
         for i in ids:
-            ind, pts = self.indicator(i), self.points(i)
-            last = pts[-1] if pts else (None, None)
-            prev = pts[-2] if len(pts) > 1 else (None, None)
+            ind, pts = self.indicator(i), self.qualified_points(i)
+            last = pts[-1] if pts else (None, None, (), None)
+            prev = pts[-2] if len(pts) > 1 else (None, None, (), None)
             entry = {
                 "tittel": ind.title,
-                "siste": self.value_text(i, last[1]),
+                "siste": self.value_text(i, last[1], last[2]),
                 "periode": period_label(last[0]) if last[0] else formatting.MISSING,
-                "forrige": self.value_text(i, prev[1]),
+                "forrige": self.value_text(i, prev[1], prev[2]),
                 "forrige_periode": period_label(prev[0]) if prev[0] else formatting.MISSING,
                 "endring": (formatting.with_unit(last[1] - prev[1], ind.unit if ind.unit != "prosent"
                                                  else "prosentpoeng", ind.decimals)
-                            if prev[1] is not None else formatting.MISSING),
+                            if prev[1] is not None and _comparable(last[2], prev[2])
+                            else formatting.MISSING),
             }
+            between = [b["note"] for b in ind.breaks if prev[0] and last[0]
+                       and prev[0] < b["period"] <= last[0]]
+            if between:  # a break between the two values: no change is computed across it
+                entry["endring"] = formatting.MISSING
+            entry["brudd"] = " ".join(between)
             if self.target(i):
                 entry["mål"] = self.target_text(i)
                 entry["status"] = self.target_status(i)
+                entry["grunnlag"] = self.basis_text(i)
+                entry["målår"] = self.target_year_text(i)
             out[i] = entry
         return out
 
@@ -244,6 +313,12 @@ class Dataset:
 
     def tiltak_for(self, chapter):
         return tiltak.for_edition(self.tiltak, self.edition.name, self.edition.plan_years[0], chapter)
+
+
+def _comparable(a, b):
+    """A difference means something only between plain measurements (or two approximations):
+    not for bounds, forecasts or cumulative totals."""
+    return not (set(a) | set(b)) - {"approximate"}
 
 
 class _LazyValues(dict):

@@ -14,6 +14,21 @@ KOMMUNE_COLUMNS = ["kommunenummer", "kommunenavn", "fylkesnummer", "fylkesnavn",
                    "hf", "rhf", "helsefellesskap"]
 UNIT_COLUMNS = ["level", "code", "name", "rhf"]
 
+# Where the kommune table (each kommune in the catchment of its main HF) does not give a
+# helsefellesskap's member HF: Oslo kommune is one helsefellesskap with four hospital sectors by
+# bydel (seed 000 Vedlegg 2: "Lokale SU i alle fire sykehussektorene"). Documented, with the
+# other differences from Vedlegg 2, in data/sources/helsefellesskap_proxy.yml.
+HF_MEMBERS = {"oslo": ("diakonhjemmet", "lovisenberg", "ous")}
+# Helsefellesskap whose HF areas and kommuner only partly overlap: said next to their figures.
+PARTIAL_OVERLAP = {
+    "oslo": "Bydelene Alna, Grorud og Stovner hører til Akershus universitetssykehus' "
+            "opptaksområde; tall per helseforetak for Oslo omfatter derfor ikke hele "
+            "helsefellesskapet, og Ahus-tallene omfatter disse bydelene.",
+    "ahus": "Akershus universitetssykehus' opptaksområde omfatter også bydelene Alna, Grorud og "
+            "Stovner i Oslo, som hører til Helsefellesskap Oslo; tall per helseforetak for Ahus "
+            "dekker derfor mer enn helsefellesskapets kommuner.",
+}
+
 
 @dataclass(frozen=True)
 class Geography:
@@ -46,8 +61,15 @@ class Geography:
         return hit.iloc[0] if len(hit) else None
 
     def members(self, level, code):
-        """Codes of ``level`` units in ``code``'s area: ``members('hf', 'oslo')`` for a helsefellesskap."""
+        """Codes of ``level`` units in ``code``'s area: ``members('hf', 'oslo')`` for a
+        helsefellesskap (all its member HF, see HF_MEMBERS)."""
+        if level == "hf" and code in HF_MEMBERS:
+            return sorted(HF_MEMBERS[code])
         return sorted(set(self.kommuner.loc[self.kommuner["helsefellesskap"] == code, level]))
+
+    def overlap_note(self, code):
+        """Why the HF figures of helsefellesskap ``code`` only approximate it, or None."""
+        return PARTIAL_OVERLAP.get(code)
 
 
 def load(data_dir):

@@ -15,7 +15,7 @@ import pandas as pd
 from statusrapport import periods
 from statusrapport.errors import Problem
 from statusrapport.model import (COLUMNS, KEY, LEVELS, NATIONAL, NATIONAL_CODE, NON_NEGATIVE,
-                                 STATUSES, VINTAGE)
+                                 STATUSES, VINTAGE, qualifier_problem, split_status)
 from statusrapport.data import fileio
 from statusrapport.data.fileio import opened
 
@@ -196,14 +196,18 @@ def read(path, catalogue, geography, source_ids, today=None):
             where = CODE_FILES.get(rec["geo_level"], "geography/units.csv")
             expected = NATIONAL_CODE if rec["geo_level"] == NATIONAL else f"en kode fra {where}"
             bad("geo_code", f"ukjent kode for nivået '{rec['geo_level']}'; forventet {expected}")
-        if rec["status"] not in STATUSES:
+        status, qualifiers = split_status(rec["status"])
+        if rec["status"].split(";")[0].strip() not in STATUSES and not qualifiers:
             bad("status", "forventet tom, provisional, suppressed eller missing")
+        for q in qualifiers:
+            if qualifier_problem(q):
+                bad("status", qualifier_problem(q))
         wrong = _period_problem(rec["period"], today, bool(ind and ind.projection))
         if wrong:
             bad("period", wrong)
         value = None
         if rec["value"] == "":
-            if rec["status"] in ("", "provisional"):
+            if status in ("", "provisional"):
                 bad("value", "verdi mangler; sett status missing eller suppressed")
         elif not NUMBER.match(rec["value"]):
             hint = " med punktum som desimaltegn" if "," in rec["value"] else ""
@@ -212,7 +216,7 @@ def read(path, catalogue, geography, source_ids, today=None):
             value = float(rec["value"])
             if not math.isfinite(value):
                 bad("value", "tallet er for stort til å være et tall (uendelig); sjekk verdien")
-            elif rec["status"] in ("suppressed", "missing"):
+            elif status in ("suppressed", "missing"):
                 bad("value", f"skal være tom når status er {rec['status']}")
             elif ind is not None:
                 if ind.unit == "prosent" and not 0 <= value <= 100:

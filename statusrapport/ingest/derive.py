@@ -432,31 +432,65 @@ def ssb_kostra_11996(komm, pop, snap=SNAP):
     for _, r in df.iterrows():
         for key in files:
             if pd.notna(r[key]):
+                odd = key == "256" and (r["kommunenummer"], str(r["period"])) in KAD_IMPLAUSIBLE
                 rows.append(obs(ind[key], r["period"], "kommune", r["kommunenummer"], r[key],
-                                "ssb_kostra_11996", ref[key]))
+                                "ssb_kostra_11996", ref[key], "implausible" if odd else ""))
                 if r["period"] in complete:  # population 1 January of the same year
                     denom = pop[("kommune", r["kommunenummer"], int(r["period"]), "alle")]
                     rows.append(obs(ind[key] + "_per_10000", r["period"], "kommune",
                                     r["kommunenummer"], r[key] / denom * 10000, "ssb_kostra_11996",
-                                    f"{ref[key]} / {POP_REF.format(year=r['period'], group='alle')}"))
+                                    f"{ref[key]} / {POP_REF.format(year=r['period'], group='alle')}",
+                                    "implausible" if odd else ""))
         if pd.notna(r["256"]) and pd.notna(r["fgk10"]) and r["fgk10"] > 0:
+            odd = (r["kommunenummer"], str(r["period"])) in KAD_IMPLAUSIBLE
             rows.append(obs("legearsverk_kad_andel", r["period"], "kommune", r["kommunenummer"],
                             r["256"] / r["fgk10"] * 100, "ssb_kostra_11996",
-                            "legearsverk_256 / legearsverk_fgk10"))
-    full = df[df["period"].isin(complete)]
-    for _, a in sum_by_area(full, komm, ["fgk10", "256"]).iterrows():
-        denom = pop[(a["geo_level"], a["geo_code"], int(a["period"]), "alle")]
+                            "legearsverk_256 / legearsverk_fgk10", "implausible" if odd else ""))
+    # A value the catalogue calls implausible stays in the kommune row (flagged) but is left out
+    # of every aggregate, together with that kommune's FGK10 årsverk and population for the year,
+    # so sums, rates and the KAD share rest on the same kommuner.
+    full = df[df["period"].isin(complete)].copy()
+    full["pop"] = [pop[("kommune", k, int(p), "alle")] for k, p in
+                   zip(full["kommunenummer"], full["period"])]
+    flagged = full.apply(lambda r: (r["kommunenummer"], str(r["period"])) in KAD_IMPLAUSIBLE, axis=1)
+    kad = full.assign(**{c: full[c].where(~flagged, 0) for c in ("256", "fgk10", "pop")})
+    sums = sum_by_area(full, komm, ["fgk10", "256", "pop"]).set_index(["geo_level", "geo_code",
+                                                                       "period"])
+    for _, a in sum_by_area(kad, komm, ["fgk10", "256", "pop"]).iterrows():
+        key = (a["geo_level"], a["geo_code"], a["period"])
+        left_out = [k for (k, p) in KAD_IMPLAUSIBLE if p == str(a["period"])
+                    and _in_area(komm, k, a["geo_level"], a["geo_code"])]
+        note = (f", uten {', '.join(left_out)} ({KAD_IMPLAUSIBLE_NOTE})" if left_out else "")
         ref_pop = POP_REF.format(year=a["period"], group="alle") + ", sum over kommuner"
-        for key in files:
-            agg = f"{ref[key]}, sum over kommuner"
-            rows.append(obs(ind[key], a["period"], a["geo_level"], a["geo_code"], a[key],
-                            "ssb_kostra_11996", agg))
-            rows.append(obs(ind[key] + "_per_10000", a["period"], a["geo_level"], a["geo_code"],
-                            a[key] / denom * 10000, "ssb_kostra_11996", f"{agg} / {ref_pop}"))
+        # legeårsverk i kommunehelsetjenesten (FGK10): every kommune
+        total = sums.loc[key]
+        agg = f"{ref['fgk10']}, sum over kommuner"
+        rows.append(obs(ind["fgk10"], a["period"], a["geo_level"], a["geo_code"], total["fgk10"],
+                        "ssb_kostra_11996", agg))
+        rows.append(obs(ind["fgk10"] + "_per_10000", a["period"], a["geo_level"], a["geo_code"],
+                        total["fgk10"] / total["pop"] * 10000, "ssb_kostra_11996",
+                        f"{agg} / {ref_pop}"))
+        agg = f"{ref['256']}, sum over kommuner{note}"
+        rows.append(obs(ind["256"], a["period"], a["geo_level"], a["geo_code"], a["256"],
+                        "ssb_kostra_11996", agg))
+        rows.append(obs(ind["256"] + "_per_10000", a["period"], a["geo_level"], a["geo_code"],
+                        a["256"] / a["pop"] * 10000, "ssb_kostra_11996", f"{agg} / {ref_pop}"))
         rows.append(obs("legearsverk_kad_andel", a["period"], a["geo_level"], a["geo_code"],
                         a["256"] / a["fgk10"] * 100, "ssb_kostra_11996",
-                        "sum legearsverk_256 / sum legearsverk_fgk10"))
+                        f"sum legearsverk_256 / sum legearsverk_fgk10{note}"))
     return frame(rows)
+
+
+# (kommune, year) of KAD legeårsverk the catalogue calls implausible (legearsverk_kad):
+# 4205 Lindesnes reports 10 årsverk in 2024 against 0–0,3 in every other year.
+KAD_IMPLAUSIBLE = {("4205", "2024")}
+KAD_IMPLAUSIBLE_NOTE = "usannsynlig verdi holdt utenfor"
+
+
+def _in_area(komm, kommune, level, code):
+    if level == NATIONAL:
+        return True
+    return komm.loc[komm["kommunenummer"] == kommune, level].iloc[0] == code
 
 
 def ssb_befolkning_2024(komm):
@@ -517,6 +551,14 @@ def ssb_befolkning_alder(komm, pop):
     denominator of the eldre-bølge indicators."""
     rows = []
     years = sorted({k[2] for k in pop})
+    # the denominators of every rate, per year (model.RATE_DENOMINATOR names them)
+    names = {"alle": ("befolkning_i_alt", "alle"), "0-17": ("befolkning_0_17", "0-5 + 6-17"),
+             "18+": ("befolkning_18_pluss", "alle − (0-5 + 6-17)")}
+    for (level, code, year, group), v in sorted(pop.items()):
+        if group in names and level != "kommune":
+            ind, label = names[group]
+            rows.append(obs(ind, year, level, code, v, "ssb_befolkning_alder",
+                            POP_REF.format(year=year, group=label) + ", sum over kommuner"))
     for (level, code, year, group), v in sorted(pop.items()):
         if group != "80+" or level == "kommune":
             continue
