@@ -19,6 +19,7 @@ leaving the project; broken xlsx and JSON-stat deliveries; a full disk; a tamper
 """
 
 import csv
+import datetime
 import errno
 import http.server
 import io
@@ -263,7 +264,7 @@ def outside_link(p):
 
 
 def huge_observations(p):
-    with open(data(p, "observations/seed003.csv"), "r+b") as fh:
+    with open(data(p, "observations/seed003/2022-12-31.csv"), "r+b") as fh:
         fh.truncate(51 * 2**20)  # sparse: bigger than the limit without writing 51 MB
 
 
@@ -280,9 +281,16 @@ FIXTURES = Path(__file__).parent / "fixtures" / "deliveries"
 
 def delivery_source(p, spec):
     record = {"id": "levering", "title": "Testlevering", "publisher": "SSB", "origin": "test",
-              "licence": "NLOD", "retrieved": "2026-01-01", "files": {}, "import": spec}
+              "licence": "NLOD", "published": "2026-01-01", "retrieved": "2026-01-01", "files": {},
+              "import": spec}
     data(p, "sources/levering.yml").write_text(yaml.safe_dump(record, allow_unicode=True),
                                                encoding="utf-8")
+    # A delivery is dated today; the published edition's cut-off must lie before it, whatever
+    # day the tests run (the shipped 2026 edition may be cut off today).
+    params = p / "params" / f"{EDITION}.yml"
+    before = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    params.write_text(re.sub(r"^data_cutoff: .*$", f"data_cutoff: {before}",
+                             params.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
 
 
 def xlsx_delivery(change, sheet=None):
@@ -427,7 +435,7 @@ CASES = [
          ["seed000.yml, kolonne 'files': forventet 'sti: sha256' per linje under files"]),
     Case("unknown_catalogue_unit", catalogue_unit,
          ["re:catalogue\\.yml \\(indikator nr\\. \\d+, \\w+\\), kolonne 'unit': ugyldig verdi, "
-          "forventet en av prosent, prosentendring, .*døgn \\(fant: 'timer'\\)"]),
+          "forventet en av prosent, prosentendring, .*80 år og eldre \\(fant: 'timer'\\)"]),
     Case("tiltak_status_outside_vocabulary", lambda p: edit_row(p, "tiltak.csv", 2, hashed=False,
                                                                 status="ferdig"),
          ["tiltak.csv, rad 2, kolonne 'status': ukjent status; bruk en av: ikke startet, i rute, "
@@ -527,8 +535,8 @@ CASES = [
                                          "mer enn 100 bruk av *alias i én fil"]),
     Case("yaml_duplicate_key", duplicate_yaml_key,
          ["catalogue.yml: kan ikke leses som YAML: linje ", "nøkkelen 'unit' står to ganger"]),
-    Case("target_year_quoted", lambda p: replace_in(p, "data/catalogue.yml", "year: 2021", 'year: "2021"'),
-         ["target.year skal være et årstall uten anførselstegn (f.eks. 2027) (fant: '2021')"]),
+    Case("target_year_quoted", lambda p: replace_in(p, "data/catalogue.yml", "year: 2023", 'year: "2023"'),
+         ["target.year skal være et årstall uten anførselstegn (f.eks. 2027) (fant: '2023')"]),
     Case("target_value_infinite", lambda p: replace_in(p, "data/catalogue.yml", "value: 80\n",
                                                        "value: 1.0e+999\n"),
          ["target.value skal være et endelig tall (f.eks. 90) (fant: inf)"]),
@@ -538,7 +546,7 @@ CASES = [
          ["snapshots/seed000/ekstra.txt: filen har ingen kildepost i data/sources/"]),
     Case("problems_capped", many_bad_units, ["re:… og \\d+ til"]),
     Case("huge_observations_file", huge_observations,
-         ["seed003.csv: filen er større enn 50 MB (grensen for en datafil)"]),
+         ["seed003/2022-12-31.csv: filen er større enn 50 MB (grensen for en datafil)"]),
     # -- 9. symlinks --------------------------------------------------------------------------
     Case("narrative_links_outside", outside_link,
          [f"narrative/{EDITION}/samhandling.md: er en symbolsk lenke til noe utenfor prosjektet"],

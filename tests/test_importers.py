@@ -415,7 +415,7 @@ def test_import_before_catalogue_entry_gives_one_message(tmp_path):
     (tmp_path / "levering.csv").write_text("år;kommune;verdi\n" + "".join(
         f"{year};0301;{n}\n" for n, year in enumerate(range(2010, 2026))), encoding="utf-8")
     record = {"id": "ny_kilde", "title": "T", "publisher": "P", "origin": "O", "licence": "NLOD 2.0",
-              "retrieved": "2026-01-01", "files": {},
+              "published": "2026-01-01", "retrieved": "2026-01-01", "files": {},
               "import": {"format": "csv", "geo_level": "kommune", "geo_dimension": "kommune",
                          "period_dimension": "år", "indicator": "ventetid_phbuu",
                          "value_column": "verdi"}}

@@ -275,6 +275,6 @@ def test_method_note_states_the_rules(project):
 
 
 def test_key_figures_never_call_shown_values_missing(project):
-    ds = Dataset(project, "2022")
-    row = views.key_figures(ds, ["legearsverk_kad"], "k").rows[0]
-    assert row[2] == "ikke landstall; tall per kommuner"
+    ds = Dataset(project, "2026")  # bed occupancy is published per HF only
+    row = views.key_figures(ds, ["beleggsprosent_somatikk"], "k").rows[0]
+    assert row[2] == "ikke landstall; tall per helseforetaksområder"

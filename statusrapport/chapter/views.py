@@ -164,17 +164,21 @@ def locator_map(ds, code):
     name = ds.geography.name("helsefellesskap", code)
     k = ds.geography.kommuner
     k = k[k["helsefellesskap"] == code].sort_values("kommunenummer")
-    data = pd.DataFrame({"kommunenummer": k["kommunenummer"], "kommune": k["kommunenavn"],
-                         "folketall_2024": k["folketall_2024"]})
     rhf = ds.geography.name("rhf", ds.geography.rhf_of("helsefellesskap", code))
     fylker = list(dict.fromkeys(k["fylkesnavn"]))
     alt = (f"Norgeskart med de 19 helsefellesskapene i grått, der {name} er uthevet i blått. "
            f"Området ligger i {rhf} og omfatter {len(k)} kommune{'r' if len(k) != 1 else ''} i "
-           f"{_join(fylker)} med {formatting.number(int(k['folketall_2024'].sum()))} innbyggere "
-           f"(1. januar 2024).")
-    members = ds.source("helsefellesskap_proxy")
-    source = (f"Kommuner og folketall: {members.publisher}: {members.title} ({members.licence}). "
-              + maps.credit(ds, "helsefellesskap"))
+           f"{_join(fylker)}")
+    columns = {"kommunenummer": k["kommunenummer"], "kommune": k["kommunenavn"]}
+    source = maps.credit(ds, "helsefellesskap")
+    if ds.knows("helsefellesskap_proxy"):  # membership and population as this edition knew them
+        columns["folketall_2024"] = k["folketall_2024"]
+        alt += f" med {formatting.number(int(k['folketall_2024'].sum()))} innbyggere (1. januar 2024)"
+        members = ds.source("helsefellesskap_proxy")
+        source = (f"Kommuner og folketall: {members.publisher}: {members.title} "
+                  f"({members.licence}). " + source)
+    alt += "."
+    data = pd.DataFrame(columns)
     return maps.locator(shapes, code, id=_slug("locator", code), caption=f"{name} i kartet",
                         source=source, data=data, name=name, alt=alt)
 

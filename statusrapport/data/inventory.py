@@ -51,7 +51,7 @@ def overview(root, chapter=None):
         rows.append({
             "id": ind.id, "chapter": ind.chapter, "title": ind.title, "unit": ind.unit,
             "direction": ind.direction,
-            "target": f"{t['comparator']} {t['value']} ({t['year']})" if t else "",
+            "target": f"{t['comparator']} {t['value']} ({t.get('year') or 'år ikke angitt'})" if t else "",
             "source": ", ".join(ind.source),
             "publisher": ", ".join(dict.fromkeys(srcs[s].publisher for s in ind.source)),
             "periods": _span(periods),

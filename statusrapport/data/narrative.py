@@ -15,7 +15,7 @@ PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 # The fields of ``{{ indicator.field }}`` (dataset.Dataset.values computes them; the staff guide
 # lists them, and a test holds the three together). ``{{ indicator }}`` alone is ``siste``.
 FIELDS = ("tittel", "siste", "periode", "forrige", "forrige_periode", "endring", "brudd")
-TARGET_FIELDS = ("mål", "målår", "status", "grunnlag")  # only for indicators with a target in the edition's plan
+TARGET_FIELDS = ("mål", "status", "grunnlag", "målår")  # only for indicators with a target in the edition's plan
 # Numbers that may be typed in prose: years and section/chapter numbers like 10.1.
 ALLOWED_NUMBER = re.compile(r"^(19|20)\d\d$|^\d{1,2}(\.\d{1,2})+$")
 NUMBER = re.compile(r"\d+(?:[ \u00a0.,]\d+)*")
