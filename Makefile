@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q -n 2
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not build"
+	$(PY) -m pytest -q -n 2 -m "not build"
 
 # jupyter_server_config.py: notebooks are saved without outputs (nbstripout).
 lab: $(STAMP)

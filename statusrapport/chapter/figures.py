@@ -68,12 +68,21 @@ class Figure:
     kind: str = "chart"  # "chart", "map" or "locator"
 
     def _bytes(self):
-        buf = io.BytesIO()
-        self.mpl.savefig(buf, format="png", dpi=DPI, facecolor="white")
-        # RGB without alpha (one image per figure in the PDF) and no metadata chunks, so the
-        # same input always gives the same bytes.
-        out = io.BytesIO()
-        Image.open(buf).convert("RGB").save(out, format="png", optimize=True)
+        """Draw once at print resolution and encode once: RGB without alpha (one image per
+        figure in the PDF) and no metadata chunks, so the same input gives the same bytes."""
+        fig = self.mpl
+        screen_dpi, face = fig.get_dpi(), fig.get_facecolor()
+        fig.set_dpi(DPI)
+        fig.set_facecolor("white")  # an analyst's figure may be transparent
+        try:
+            fig.canvas.draw()
+            size = fig.canvas.get_width_height(physical=True)
+            image = Image.frombuffer("RGBA", size, fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="png")
+        finally:
+            fig.set_dpi(screen_dpi)
+            fig.set_facecolor(face)
         return out.getvalue()
 
     def png(self):

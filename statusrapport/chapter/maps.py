@@ -110,8 +110,16 @@ def _area_codes(ds, level, features, path):
 
 @lru_cache(maxsize=8)
 def _read(path, level, mtime):
+    """The file's features and their projected geometries, once per process and file version."""
     with open(path, encoding="utf-8") as fh:
-        return json.load(fh)["features"]
+        features = json.load(fh)["features"]
+    geoms = []
+    for f in features:
+        geom = shape(f["geometry"])
+        if level in ("hf", "dps"):
+            geom = _drop_skde_inset(geom)
+        geoms.append(shapely.transform(geom, project))
+    return features, geoms
 
 
 def boundaries(ds, level):
@@ -121,15 +129,8 @@ def boundaries(ds, level):
     ds.source(source_id)
     ds._verify([rel])
     path = Path(opened(ds.data_dir / rel))
-    features = _read(str(path), level, path.stat().st_mtime_ns)
-    codes = _area_codes(ds, level, features, path)
-    out = {}
-    for code, f in zip(codes, features):
-        geom = shape(f["geometry"])
-        if level in ("hf", "dps"):
-            geom = _drop_skde_inset(geom)
-        out[code] = shapely.transform(geom, project)
-    return out
+    features, geoms = _read(str(path), level, path.stat().st_mtime_ns)
+    return dict(zip(_area_codes(ds, level, features, path), geoms))
 
 
 def credit(ds, level):
@@ -139,6 +140,7 @@ def credit(ds, level):
 
 
 # -- drawing ---------------------------------------------------------------------------------
+@lru_cache(maxsize=256)  # the geometries are cached by _read, so a hit is an identity check
 def _path(geom):
     verts, codes = [], []
     for poly in getattr(geom, "geoms", [geom]):
@@ -149,12 +151,17 @@ def _path(geom):
     return MplPath(np.concatenate(verts), np.concatenate(codes))
 
 
+def _add(ax, geom, **style):
+    """A filled area. Added as an artist, not a patch: the map sets its own limits, so the
+    patch's data limits (costly to compute for long boundaries) are never needed."""
+    ax.add_artist(PathPatch(_path(geom), **style))
+
+
 def _draw(ax, shapes, fills, edges=None, widths=None, hatches=None):
     for code in sorted(shapes):
-        ax.add_patch(PathPatch(_path(shapes[code]), facecolor=fills[code],
-                               edgecolor=(edges or {}).get(code, EDGE),
-                               linewidth=(widths or {}).get(code, 0.35),
-                               hatch=(hatches or {}).get(code), joinstyle="round"))
+        _add(ax, shapes[code], facecolor=fills[code], edgecolor=(edges or {}).get(code, EDGE),
+             linewidth=(widths or {}).get(code, 0.35), hatch=(hatches or {}).get(code),
+             joinstyle="round")
 
 
 def _frame(ax, shapes, pad=25):
@@ -316,8 +323,7 @@ def locator(shapes, code, *, id, caption, source, data, name, alt):
     fig.subplots_adjust(0, 0, 1, 1)
     order = sorted(shapes, key=lambda c: c == code)  # the highlighted area on top
     for c in order:
-        ax.add_patch(PathPatch(_path(shapes[c]), facecolor=fills[c], edgecolor=edges[c],
-                               linewidth=widths[c]))
+        _add(ax, shapes[c], facecolor=fills[c], edgecolor=edges[c], linewidth=widths[c])
     _frame(ax, shapes)
     g = shapes[code]
     x0, y0, x1, y1 = g.bounds

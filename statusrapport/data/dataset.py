@@ -6,6 +6,7 @@ import datetime
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from statusrapport import edition as edition_mod
@@ -13,10 +14,35 @@ from statusrapport import periods
 from statusrapport.periods import label as period_label
 from statusrapport.chapter import formatting, targets
 from statusrapport.data import catalogue as catalogue_mod
+from statusrapport.build import hashing
 from statusrapport.data import geography, narrative, observations, sources, tiltak, vintages
 from statusrapport.data.fileio import opened
 from statusrapport.errors import DataError, ParameterError, Problem
 from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE, RATE_DENOMINATOR, VINTAGE, split_status
+
+
+# Source tables parsed in this process, shared by every Dataset in it (the chapters a warm
+# kernel runs one after another, the previous edition a chapter compares with). The key names
+# the contents: each file's sha256 from its record, checked against the file before each use.
+_TABLES = {}
+_TABLES_KEPT = 64
+
+
+class _SourceTable:
+    """A source's observations for one edition, and where each series lies in them."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    @cached_property
+    def positions(self):
+        """{indicator: {level: {code: row positions}}}, so a query picks its rows instead of
+        scanning the table."""
+        index = {}
+        groups = self.frame.groupby(["indicator", "geo_level", "geo_code"], sort=False).indices
+        for (ind, level, code), pos in groups.items():
+            index.setdefault(ind, {}).setdefault(level, {})[code] = pos
+        return index
 
 
 class Dataset:
@@ -29,12 +55,17 @@ class Dataset:
         self.sources = sources.load_all(self.data_dir)
         self.catalogue = catalogue_mod.load(self.data_dir / "catalogue.yml", set(self.sources))
         self.geography = geography.load(self.data_dir)
-        self._verify(["geography/kommuner.csv", "geography/units.csv"])
+        geo_files = ["geography/kommuner.csv", "geography/units.csv"]
+        self._verify(geo_files)
+        # What a parsed observation file depends on besides its own bytes (see _TABLES).
+        self._context = (hashing.sha256(self.data_dir / "catalogue.yml"),
+                         tuple(sources.owner(self.sources, r).files[r] for r in geo_files),
+                         frozenset(self.sources), self.today)
         if region != NATIONAL and region not in self.geography.codes("helsefellesskap"):
             known = ", ".join(sorted(self.geography.codes("helsefellesskap")))
             raise ParameterError(f"ukjent region '{region}'; bruk '{NATIONAL}' eller en av: {known}")
         self.region = region
-        self._frames, self._series = {}, {}
+        self._tables, self._series = {}, {}
 
     # -- region -----------------------------------------------------------------------------
     @property
@@ -100,46 +131,69 @@ class Dataset:
         """The indicator's sources (catalogue order) that this edition knows."""
         return [s for s in self.indicator(id).source if self.knows(s)]
 
-    def _source_frame(self, source_id):
-        if source_id not in self._frames:
+    def _table(self, source_id):
+        if source_id not in self._tables:
             self.source(source_id)
             paths = self.vintage_files(source_id)
-            self._verify([p.relative_to(self.data_dir).as_posix() for p in paths])
-            frames = []
-            for path in paths:
-                frame, problems = observations.read(path, self.catalogue, self.geography,
-                                                    set(self.sources), self.today)
-                if problems:
-                    raise DataError(problems)
-                frames.append(frame)
-            # The latest vintage at or before the cut-off, for every key.
-            frame = vintages.latest(frames)
-            if frame is None:
-                frame = pd.DataFrame(columns=COLUMNS + [VINTAGE]).astype({"value": float})
-            # Once per source: the edition's periods, area names, a stable order.
-            frame = frame[frame["period"].map(periods.end_year) <= self.edition.data_year]
-            frame = frame.assign(name=[self.geography.name(lv, c) for lv, c in
-                                       zip(frame["geo_level"], frame["geo_code"])])
-            self._frames[source_id] = frame.sort_values(["indicator", "geo_level", "geo_code",
-                                                         "period"])
-        return self._frames[source_id]
+            rels = [p.relative_to(self.data_dir).as_posix() for p in paths]
+            self._verify(rels)  # from here on, the records' sha256 name the files' contents
+            files = self.sources[source_id].files
+            key = (source_id, tuple((r, files[r]) for r in rels), self.edition.data_year,
+                   self._context)
+            if key not in _TABLES:
+                _TABLES[key] = _SourceTable(self._read_source(paths))
+                if len(_TABLES) > _TABLES_KEPT:
+                    del _TABLES[next(iter(_TABLES))]
+            else:
+                for path in paths:  # read all the same, as far as the build cache is concerned
+                    opened(path)
+            self._tables[source_id] = _TABLES[key]
+        return self._tables[source_id]
+
+    def _read_source(self, paths):
+        frames = []
+        for path in paths:
+            frame, problems = observations.read(path, self.catalogue, self.geography,
+                                                set(self.sources), self.today)
+            if problems:
+                raise DataError(problems)
+            frames.append(frame)
+        # The latest vintage at or before the cut-off, for every key.
+        frame = vintages.latest(frames)
+        if frame is None:
+            frame = pd.DataFrame(columns=COLUMNS + [VINTAGE]).astype({"value": float})
+        # Once per source: the edition's periods, area names, a stable order.
+        frame = frame[frame["period"].map(periods.end_year) <= self.edition.data_year]
+        frame = frame.assign(name=[self.geography.name(lv, c) for lv, c in
+                                   zip(frame["geo_level"], frame["geo_code"])])
+        return frame.sort_values(["indicator", "geo_level", "geo_code", "period"])
 
     def observations(self, ids, level=None, codes=None):
         """Observations of indicators ``ids`` up to the edition's data year, as known at its
-        data cut-off (the latest vintage of each value)."""
-        ids = [ids] if isinstance(ids, str) else list(ids)
+        data cut-off (the latest vintage of each value), sorted by indicator, level, code and
+        period."""
+        ids = [ids] if isinstance(ids, str) else list(dict.fromkeys(ids))
         unknown = [i for i in ids if i not in self.catalogue.indicators]
         if unknown:
             raise DataError(Problem("data/catalogue.yml", "ukjent indikator", value=", ".join(unknown)))
         wanted = {s for i in ids for s in self.catalogue.indicators[i].source}
-        have = [s for s in sorted(wanted) if self.vintage_files(s)]
-        frames = [f[f["indicator"].isin(ids)] for f in map(self._source_frame, have)]
-        obs = (pd.concat(frames) if frames else pd.DataFrame(columns=COLUMNS + ["name"]))
-        if level is not None:
-            obs = obs[obs["geo_level"] == level]
-        if codes is not None:
-            obs = obs[obs["geo_code"].isin(list(codes))]
-        return obs.sort_values(["indicator", "geo_level", "geo_code", "period"]).reset_index(drop=True)
+        pieces = []
+        for sid in sorted(s for s in wanted if self.vintage_files(s)):
+            table, picked = self._table(sid), []
+            for ind in ids:
+                by_level = table.positions.get(ind, {})
+                for lv in ([level] if level is not None else by_level):
+                    by_code = by_level.get(lv, {})
+                    picked += [by_code[c] for c in (codes if codes is not None else by_code)
+                               if c in by_code]
+            pos = np.sort(np.concatenate(picked)) if picked else np.array([], dtype=np.intp)
+            pieces.append(table.frame.take(pos))
+        if not pieces:
+            return pd.DataFrame(columns=COLUMNS + ["name"])
+        obs = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
+        if len(pieces) > 1:  # each piece is sorted already; sources may interleave
+            obs = obs.sort_values(["indicator", "geo_level", "geo_code", "period"], kind="stable")
+        return obs.reset_index(drop=True)
 
     def series(self, id, level=NATIONAL, code=NATIONAL_CODE):
         """One value per period (rows of observations), missing values left out. Multi-year
