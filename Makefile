@@ -16,7 +16,7 @@ report: $(STAMP)
 	$(PY) build.py
 
 test: $(STAMP)
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -n 2 --dist loadscope
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -n 2 -m "not build"

@@ -37,6 +37,7 @@ from conftest import copy_project  # noqa: E402
 PY = sys.executable
 BIN = Path(PY).parent
 EDITED = "notebooks/03_akuttmedisin.ipynb"
+NARRATIVE = "data/narrative/2026/akuttmedisin.md"
 DATA_FILE = "data/observations/ssb_kostra_11996/2026-11-23.csv"
 SOURCE_FILE = "data/sources/ssb_kostra_11996.yml"
 MARKER = "<!-- analysis -->"
@@ -165,6 +166,96 @@ def change_data_value(project):
     text, n = re.subn(rf"({re.escape(rel)}:\s*)[0-9a-f]{{64}}", rf"\g<1>{digest}", text)
     assert n == 1, f"fant ikke sha256 for {rel} i {SOURCE_FILE}"
     yml.write_text(text, encoding="utf-8")
+
+
+def edit_narrative(project, n=0):
+    """One sentence more in a chapter's assessment (a narrative file has no sha256 record)."""
+    path = project / NARRATIVE
+    path.write_text(path.read_text(encoding="utf-8") + f"\n\nEn setning til ({n}).\n",
+                    encoding="utf-8")
+
+
+def multiply_observations(project, factor):
+    """``factor`` × the observation rows, never shown: every source gets ``factor - 1`` older
+    deliveries repeating its first delivery (dated 1990 on, each recorded with its sha256), so
+    every file is read, checked and merged, while each key's latest vintage, and with it the
+    report, stays the same. Returns (rows before, rows after)."""
+    sys.path.insert(0, str(ROOT))
+    from statusrapport.data import sources
+
+    data, before, added = project / "data", 0, 0
+    for folder in sorted((data / "observations").iterdir()):
+        files = sorted(folder.glob("*.csv"))
+        if not files:
+            continue
+        before += sum(len(f.read_text(encoding="utf-8").splitlines()) - 1 for f in files)
+        first = files[0].read_bytes()
+        digests = {}
+        for k in range(1, factor):
+            day = datetime.date(1990, 1, 1) + datetime.timedelta(days=k)
+            path = folder / f"{day.isoformat()}.csv"
+            path.write_bytes(first)
+            digests[path.relative_to(data).as_posix()] = hashlib.sha256(first).hexdigest()
+            added += len(first.decode("utf-8").splitlines()) - 1
+        sources.add_files(data, folder.name, digests)
+    return before, before + added
+
+
+def preview_edits(project, rep, port=8765):
+    """Seconds from saving a file to the preview page's new version: ``rep`` notebook edits,
+    then ``rep`` narrative edits, with ``build.py preview`` (warm kernels) running."""
+    import urllib.request
+
+    def version():
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_status", timeout=5) as resp:
+            return json.loads(resp.read())["version"]
+
+    def wait(v, limit=600):
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            try:
+                if version() >= v:
+                    return time.perf_counter()
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"preview: ingen versjon {v} på {limit} s")
+
+    proc = subprocess.Popen([PY, "build.py", "preview", "--port", str(port)], cwd=project,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    out = {"notebook": [], "narrative": []}
+    try:
+        wait(1)
+        v = 1
+        for kind in ("notebook", "narrative"):
+            for i in range(rep):
+                time.sleep(1.0)  # let the poll settle
+                start = time.perf_counter()
+                if kind == "notebook":
+                    append_cell(project / EDITED, f"x = {i}")
+                else:
+                    edit_narrative(project, i)
+                v += 1
+                out[kind].append({"wall": wait(v) - start, "cpu": 0.0, "peak_mb": 0.0,
+                                  "load": os.getloadavg()[0]})
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    return out
+
+
+def dask_build(project):
+    """A cold build through a Dask LocalCluster of 2 worker processes (1 thread each)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        fresh(project)
+        return build(project, "--force", "--scheduler", cluster.scheduler_address, label="dask")
+
+
+def _without_commit(html):
+    return re.sub(rb"commit [^)]*\)", b"commit)", html)
 
 
 def readers_of(project, rel):
@@ -337,7 +428,7 @@ def jb_setup(project):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (median), min 3")
-    ap.add_argument("--regions", type=int, default=3,
+    ap.add_argument("--regions", type=int, default=0,
                     help="regions for the 20-edition comparison; results are extrapolated linearly "
                          "to all editions (0 = build all for real)")
     ap.add_argument("--skip-jb", action="store_true", help="skip Jupyter Book")
@@ -381,6 +472,18 @@ def main():
             log(f"(d) endret notatbok {i + 1}/{rep}")
             R["edit"].append(build(project))
             R["edit_rerun"].append(rerun_chapters(project))
+        # (d2) one narrative file edited
+        R["narrative"], R["narrative_rerun"] = [], []
+        for i in range(rep):
+            restore(snap, project)
+            edit_narrative(project, i)
+            log(f"(d2) endret vurdering {i + 1}/{rep}")
+            R["narrative"].append(build(project))
+            R["narrative_rerun"].append(rerun_chapters(project))
+        # (h) the preview's edit loop (warm kernels, HTML only)
+        restore(snap, project)
+        log("(h) forhåndsvisning: notatbok og vurdering endret")
+        R["preview"] = preview_edits(project, rep)
         # (e) one data file changed
         restore(snap, project)
         R["data_readers"] = readers_of(project, DATA_FILE)
@@ -407,6 +510,27 @@ def main():
             m, line = probe(project, FLOOR, "floor", str(project))
             m["line"] = line
             R["floor"].append(m)
+        # (i) Dask LocalCluster of 2 workers against the local pool of (b)
+        R["dask"] = []
+        for i in range(rep):
+            restore(snap, project)
+            log(f"(i) Dask LocalCluster, 2 arbeidere, kald {i + 1}/{rep}")
+            R["dask"].append(dask_build(project))
+        # (j) observations multiplied
+        R["scale"] = {}
+        for factor in (10, 50):
+            restore(snap, project)
+            rows = multiply_observations(project, factor)
+            runs = []
+            for i in range(rep):
+                fresh(project)
+                log(f"(j) observasjoner × {factor} ({rows[1]} rader), kald {i + 1}/{rep}")
+                runs.append(build(project, "--force"))
+            html = (project / "output" / ed / "statusrapport.html").read_bytes()
+            R["scale"][factor] = {"rows": rows, "runs": runs,
+                                  "same_html": _without_commit(html) == _without_commit(
+                                      (snap / "output" / ed / "statusrapport.html").read_bytes())}
+        restore(snap, project)
         # (f) editions
         regs, n_all = regions(project, None if args.regions == 0 else args.regions)
         R["regions"], R["regions_total"] = regs, n_all
@@ -432,7 +556,7 @@ def main():
                 """)
             R["ours_regions"] = measure([PY, "-c", code], project, label="regions")
         R["naive_regions"] = []
-        for r in regs:
+        for r in regs[:3]:  # sequential and slow: measured on three, extrapolated
             log(f"(f) naiv papermill-løkke, {r}")
             R["naive_regions"].append(naive(project, r, pdf=False, tag="naivereg"))
         # (g) Jupyter Book
@@ -476,35 +600,37 @@ def write_results(R):
     M = machine()
     f = lambda x: f"{x:.1f}"  # noqa: E731
     naive_w, cold_w, warm_w = med(R["naive"]), med(R["cold"]), med(R["warm"])
-    edit_w, data_w = med(R["edit"]), med(R["data"])
+    edit_w, data_w, narr_w = med(R["edit"]), med(R["data"]), med(R["narrative"])
+    floor_w = statistics.median(float(r["line"].rsplit("total", 1)[1]) for r in R["floor"])
     n_reg, n_all = len(R["regions"]), R["regions_total"]
     ours_reg = R["ours_regions"]["wall"]
-    naive_reg = sum(r["wall"] for r in R["naive_regions"])
-    scale = n_all / n_reg
-    peak = max(r["peak_mb"] for k in ("cold", "warm", "edit", "data") for r in R[k])
-    peak = max(peak, R["ours_regions"]["peak_mb"])
+    n_naive = len(R["naive_regions"])
+    naive_reg = sum(r["wall"] for r in R["naive_regions"]) * n_all / n_naive
+    peak_reg = R["ours_regions"]["peak_mb"]
     edit_only = all(r == ["akuttmedisin"] for r in R["edit_rerun"])
     data_exact = all(sorted(r) == sorted(R["data_readers"]) for r in R["data_rerun"])
     ok = lambda b: "**ja**" if b else "**NEI**"  # noqa: E731
+    x50 = R["scale"][50]
+    x50_w, x10_w = med(x50["runs"]), med(R["scale"][10]["runs"])
     rows = [
-        ("Kald bygging ≤ 0,6 × naiv", f"{f(cold_w)} s vs naiv {f(naive_w)} s = {cold_w / naive_w:.2f} ×",
-         ok(cold_w <= 0.6 * naive_w)),
-        ("Varm ombygging ≤ 0,5 s", f"{warm_w:.2f} s", ok(warm_w <= 0.5)),
-        ("Varm ombygging ≤ 5 % av kald", f"{100 * warm_w / cold_w:.1f} %", ok(warm_w <= 0.05 * cold_w)),
-        ("Varm: utdata byte-identiske", "ja" if R["warm_identical"] else "nei", ok(R["warm_identical"])),
-        ("Én notatbok endret ≤ 40 % av kald", f"{f(edit_w)} s = {100 * edit_w / cold_w:.0f} %",
-         ok(edit_w <= 0.4 * cold_w)),
-        ("… og kjører bare det kapitlet", ", ".join(R["edit_rerun"][0]), ok(edit_only)),
+        ("Kald nasjonal utgave, HTML + PDF ≤ 15 s", f"{f(cold_w)} s (naiv {f(naive_w)} s)", ok(cold_w <= 15)),
+        ("Gulv: all kapittelkode i én prosess ≤ 8 s", f"{f(floor_w)} s", ok(floor_w <= 8)),
+        ("Én notatbok endret → HTML + PDF ≤ 8 s", f"{f(edit_w)} s; kjørte {', '.join(R['edit_rerun'][0])}",
+         ok(edit_w <= 8 and edit_only)),
+        ("Én vurderingsfil endret → HTML + PDF ≤ 6 s",
+         f"{f(narr_w)} s; kjørte {', '.join(R['narrative_rerun'][0])}", ok(narr_w <= 6)),
+        ("Varm ombygging uten endringer ≤ 0,2 s, byte-identisk",
+         f"{warm_w:.2f} s; {'identisk' if R['warm_identical'] else 'IKKE identisk'}",
+         ok(warm_w <= 0.2 and R["warm_identical"])),
+        (f"Alle {n_all} utgaver, HTML + PDF ≤ 150 s", f"{f(ours_reg)} s for {n_reg} utgaver", ok(n_reg == n_all and ours_reg <= 150)),
+        ("… topp minne < 1,5 GB", f"{peak_reg:.0f} MB (sum RSS i prosesstreet)", ok(peak_reg < 1536)),
+        ("Observasjoner × 50 → kald bygging ≤ 1,5 × bygging med × 1",
+         f"{x50['rows'][1]:,} rader: {f(x50_w)} s = {x50_w / cold_w:.2f} × (× 10: {f(x10_w)} s = "
+         f"{x10_w / cold_w:.2f} ×); rapporten {'lik' if x50['same_html'] else 'ULIK'}".replace(",", " "),
+         ok(x50_w <= 1.5 * cold_w)),
         ("Datafil endret: kjører nøyaktig kapitlene som leser filen",
          f"kjørt: {', '.join(R['data_rerun'][0])}; leser {DATA_FILE.split('/')[-1]}: "
          f"{', '.join(R['data_readers'])} ({f(data_w)} s)", ok(data_exact)),
-        (f"{n_all} utgaver ≥ 3 × raskere enn naiv",
-         f"målt på {n_reg} utgaver: våre {f(ours_reg)} s, naiv {f(naive_reg)} s = "
-         f"{naive_reg / ours_reg:.2f} ×; **ekstrapolert** til {n_all}: våre {f(ours_reg * scale)} s, "
-         f"naiv {f(naive_reg * scale)} s" if n_reg < n_all else
-         f"våre {f(ours_reg)} s, naiv {f(naive_reg)} s = {naive_reg / ours_reg:.2f} ×",
-         ok(naive_reg >= 3 * ours_reg)),
-        ("Topp minne < 2 GB", f"{peak:.0f} MB (sum RSS i prosesstreet)", ok(peak < 2048)),
     ]
     table = ["| Mål | Resultat | Nådd |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
 
@@ -521,12 +647,21 @@ def write_results(R):
                           for k in ("papermill", "nbconvert", "pdf")))),
                line("(b) vår kalde bygging (`build.py --force`, tom cache og output)", R["cold"]),
                line("(c) varm ombygging, ingenting endret", R["warm"]),
-               line("(d) én notatbok endret (`x = 1` i 03_akuttmedisin)", R["edit"]),
+               line("(d) én notatbok endret (`x = 1` i 03_akuttmedisin), HTML + PDF", R["edit"]),
+               line("(d2) én vurderingsfil endret (akuttmedisin.md), HTML + PDF", R["narrative"]),
+               line("(h) forhåndsvisning: notatbok lagret → ny side (bare HTML, varme kjerner)",
+                    R["preview"]["notebook"], "tid fra lagring til ny versjon"),
+               line("(h) forhåndsvisning: vurderingsfil lagret → ny side", R["preview"]["narrative"],
+                    "tid fra lagring til ny versjon"),
                line("(e) én datafil endret (ssb_kostra_11996.csv + sha256)", R["data"]),
                line("gulv: all kapittelkode i én prosess, ingen kjerner", R["floor"]),
-               line(f"(f) våre, {n_reg} utgaver i ett bygg", [R["ours_regions"]], "1 kjøring"),
-               line(f"(f) naiv papermill-løkke, {n_reg} utgaver (uten nbconvert/PDF)", R["naive_regions"],
-                    f"sum {f(naive_reg)} s; median per utgave vist")]
+               line("(i) kald bygging gjennom Dask LocalCluster, 2 arbeidere", R["dask"],
+                    f"lokal prosesspool (b): {f(cold_w)} s"),
+               *[line(f"(j) kald bygging, observasjoner × {k} ({v['rows'][1]} rader)", v["runs"],
+                      f"× 1: {v['rows'][0]} rader, {f(cold_w)} s") for k, v in R["scale"].items()],
+               line(f"(f) våre, {n_reg} utgaver i ett bygg (HTML + PDF)", [R["ours_regions"]], "1 kjøring"),
+               line(f"(f) naiv papermill-løkke, {n_naive} utgaver (uten nbconvert/PDF)", R["naive_regions"],
+                    f"ekstrapolert til {n_all}: {f(naive_reg)} s; median per utgave vist")]
     if "jb_cold" in R:
         timings += [line(f"(g) Jupyter Book kald ({R.get('jb_version', '')}, bare HTML)", R["jb_cold"]),
                     line("(g) Jupyter Book varm (execute_notebooks: cache)", R["jb_warm"])]

@@ -1,6 +1,6 @@
 """Command line: ``./rapport [options]`` (the script runs ``build.py`` in the project's .venv)
 builds an edition; subcommands ``validate``, ``indicators``, ``import``, ``tiltak`` and
-``verify`` work on the data and the published report. Exit codes are
+``verify`` work on the data and the published report, ``preview`` is the analysts' edit loop. Exit codes are
 :class:`statusrapport.model.Exit`. The project is the folder the command runs in."""
 
 import argparse
@@ -27,6 +27,8 @@ underkommandoer:
   tiltak ID --status STATUS   sett status for et tiltak (--kommentar, --kilde, --ref, --utgave);
                               tiltak --til-excel / --fra FIL: rediger tiltakslisten i Excel
   verify                      bygg på nytt i en midlertidig mappe og sammenlign med output/
+  preview [--port 8000]       forhåndsvisning i nettleseren som bygges på nytt når en fil
+                              lagres (til .cache/preview/, aldri til output/)
 
 avslutningskoder: """ + ", ".join(f"{code} {text}" for code, text in Exit.MEANING.items()) + "\n"
 
@@ -422,5 +424,29 @@ def _verify(argv):
     return Exit.OK
 
 
+def _preview(argv):
+    from statusrapport.build import pipeline, preview
+
+    p = _Parser(prog=f"{PROG} preview", description="Forhåndsvisning for analytikere: bygger "
+                "utgaven som HTML, viser den på http://127.0.0.1:PORT/ og bygger på nytt når en "
+                "notatbok, datafil, vurdering eller utgavefil lagres. Stopp med Ctrl-C.")
+    p.add_argument("--params", type=Path, help="utgavefil (standard: den nyeste i params/)")
+    p.add_argument("--region", default=NATIONAL, help=f"'{NATIONAL}' (standard) eller et helsefellesskap")
+    p.add_argument("--format", type=_formats, default=("html",), help="html (standard) eller html,pdf")
+    p.add_argument("--port", type=int, default=8000, help="port på 127.0.0.1 (standard 8000)")
+    p.add_argument("--jobs", type=_jobs, help="antall kapitler som kjøres samtidig")
+    args = p.parse_args(argv)
+    if args.region == "all":
+        raise ParameterError("preview viser én utgave om gangen; velg --region land eller ett "
+                             "helsefellesskap")
+    opt = pipeline.Options(root=ROOT, params=_params_path(args), region=args.region,
+                           formats=args.format, jobs=args.jobs)
+    try:
+        preview.run(opt, args.port)
+    except KeyboardInterrupt:
+        print("Forhåndsvisningen er stoppet.")
+    return Exit.OK
+
+
 COMMANDS = {"validate": _validate, "indicators": _indicators, "import": _import, "tiltak": _tiltak,
-            "verify": _verify}
+            "verify": _verify, "preview": _preview}

@@ -7,6 +7,7 @@ killed after that), counts as done only when every code cell ran to the end (``r
 SystemExit`` stops papermill quietly, the rest stays pending), may not produce one output
 larger than ``MAX_OUTPUT_BYTES``, and may not change an input file or the published output."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.exceptions import strip_color
 from papermill.execute import ERROR_MARKER_TAG
 
@@ -123,13 +125,47 @@ def _oversized(executed):
     return None
 
 
+class _SavedAtEnd(NotebookExecutionManager):
+    """Writes the executed notebook once, when it ends (also when it fails or is stopped):
+    papermill writes the whole notebook at the start and end of every cell, which for a
+    chapter full of figures costs about as much as a short chapter takes to run."""
+
+    def save(self, **kwargs):
+        pass
+
+    def notebook_complete(self, **kwargs):
+        super().notebook_complete(**kwargs)
+        NotebookExecutionManager.save(self)
+
+
+class _Engine(NBClientEngine):
+    """papermill's nbclient engine with :class:`_SavedAtEnd` (papermill's own
+    ``Engine.execute_notebook``, with that one class swapped in)."""
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True,
+                         log_output=False, autosave_cell_every=30, **kwargs):
+        nb_man = _SavedAtEnd(nb, output_path=output_path, progress_bar=progress_bar,
+                             log_output=log_output, autosave_cell_every=0)
+        nb_man.notebook_start()
+        try:
+            cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        return nb_man.nb
+
+
+papermill_engines.register("statusrapport", _Engine)
+
+
 def _run_notebook(run, km, source, out, parameters, log_path):
     """papermill with errors turned into a ChapterError on ``run``."""
     chapter = run.chapter
     try:
         papermill.execute_notebook(str(source), str(out), parameters=parameters, km=km,
                                    kernel_name="python3", cwd=str(source.parent),
-                                   progress_bar=False, log_output=False)
+                                   progress_bar=False, log_output=False, engine_name="statusrapport")
         run.status = "done"
     except papermill.PapermillExecutionError as err:
         # Number the cell as the analyst sees it: without papermill's error markers and its
@@ -188,9 +224,10 @@ def _slot(task):
 
 
 def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=None,
-                 scheduler=None, limits=None):
+                 scheduler=None, limits=None, pool=None):
     """Execute every task (cached ones are copied); returns a list of Run in task order.
-    All tasks share one worker pool, so 20 region editions run as one queue."""
+    All tasks share one worker pool, so 20 region editions run as one queue. ``pool``: workers
+    the caller keeps open between builds; by default a pool lives for this call only."""
     root = Path(root)
     limits = limits or Limits(root, None, root / "output")
     cache_dir = Path(cache_dir or root / ".cache" / "chapters")
@@ -223,7 +260,7 @@ def run_chapters(tasks, root, jobs=None, force=False, progress=print, cache_dir=
             todo.append(n)
         runs[n] = run
     if todo:
-        with workers.make(scheduler, jobs) as pool:  # local spawn pool, or a Dask cluster
+        with (contextlib.nullcontext(pool) if pool else workers.make(scheduler, jobs)) as pool:
             pool.check_shared(root, tasks[todo[0]].workdir)  # Dask: workers must see our paths
             futures = {}
             for n in todo:

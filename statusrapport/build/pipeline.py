@@ -33,6 +33,7 @@ class Options:
     allow_errors: bool = False
     timeout: float = CHAPTER_TIMEOUT  # seconds per chapter
     progress: object = print
+    pool: object = None  # workers the caller keeps open (the preview's warm kernels)
 
 
 @dataclass
@@ -61,12 +62,16 @@ class RenderJob:
     inputs: dict  # relative path -> sha256, for the manifest
 
 
+def edition_parameter(root, path):
+    """The edition file as chapters get it: relative to the project when inside it, so the
+    cache key does not depend on where the project lies."""
+    path = Path(path).resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 def chapter_parameters(root, ed, region, chapter):
-    """What papermill injects: the edition file (relative to the project when inside it, so
-    the cache key does not depend on where the project lies), the region and the chapter."""
-    path = Path(ed.path).resolve()
-    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    return {"edition": shown, "region": region, "chapter": chapter}
+    """What papermill injects: the edition file, the region and the chapter."""
+    return {"edition": edition_parameter(root, ed.path), "region": region, "chapter": chapter}
 
 
 def build(opt, regions=None, inputs=None):
@@ -111,7 +116,8 @@ def build(opt, regions=None, inputs=None):
         limits = execute.Limits(root, Path(ed.path).resolve(), output, opt.timeout)
         with publish.guarded(publish.out_dir_for(output, ed.name, NATIONAL), guard):
             runs = execute.run_chapters(tasks, root, jobs=opt.jobs, force=opt.force,
-                                        progress=progress, scheduler=opt.scheduler, limits=limits)
+                                        progress=progress, scheduler=opt.scheduler, limits=limits,
+                                        pool=opt.pool)
         _name_stray_outputs(tasks, runs, progress)
         by_region = {r: [run for task, run in zip(tasks, runs) if task.region == r] for r in regions}
         results, renders = [], []

@@ -168,6 +168,14 @@ class Dataset:
                                    zip(frame["geo_level"], frame["geo_code"])])
         return frame.sort_values(["indicator", "geo_level", "geo_code", "period"])
 
+    def preload(self):
+        """Parse every source this edition sees (and its previous edition's), as a warm kernel
+        does before the first chapter it runs."""
+        for ds in filter(None, (self, self.previous())):
+            for source_id in ds.sources:
+                if ds.vintage_files(source_id):
+                    ds._table(source_id)
+
     def observations(self, ids, level=None, codes=None):
         """Observations of indicators ``ids`` up to the edition's data year, as known at its
         data cut-off (the latest vintage of each value), sorted by indicator, level, code and

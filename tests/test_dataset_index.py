@@ -1,0 +1,74 @@
+"""Queries answered from the per-process index give the rows a plain scan of the table gives,
+and a process parses each source once, however many chapters and editions ask."""
+
+import pandas as pd
+import pytest
+
+from statusrapport.data import dataset, observations
+from statusrapport.model import NATIONAL, NATIONAL_CODE
+
+from conftest import ROOT, copy_project, rehash
+
+
+def scan(ds, ids, level=None, codes=None):
+    """The query as a full scan of every source table: what the index must reproduce."""
+    ids = [ids] if isinstance(ids, str) else list(ids)
+    wanted = sorted({s for i in ids for s in ds.indicator(i).source if ds.vintage_files(s)})
+    obs = pd.concat([ds._table(s).frame for s in wanted])
+    obs = obs[obs["indicator"].isin(ids)]
+    if level is not None:
+        obs = obs[obs["geo_level"] == level]
+    if codes is not None:
+        obs = obs[obs["geo_code"].isin(codes)]
+    return obs.sort_values(["indicator", "geo_level", "geo_code", "period"], kind="stable") \
+              .reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return dataset.load(ROOT, "2026")
+
+
+def test_index_answers_equal_a_full_scan(ds):
+    two_sources = next(i.id for i in ds.catalogue.indicators.values() if len(i.source) > 1
+                       and all(ds.vintage_files(s) for s in i.source))
+    queries = [("ventetid_somatikk", None, None), ("ventetid_somatikk", "rhf", None),
+               (two_sources, None, None), (["befolkning", "ventetid_tsb"], "hf", ["ous", "ahus"]),
+               ("befolkning", NATIONAL, [NATIONAL_CODE]), ("befolkning", "hf", ["finnes_ikke"]),
+               (["ventetid_tsb", "ventetid_tsb"], None, None)]
+    for ids, level, codes in queries:
+        got = ds.observations(ids, level, codes)
+        pd.testing.assert_frame_equal(got, scan(ds, ids, level, codes), check_dtype=True)
+    assert len(ds.observations("ventetid_somatikk", "rhf")) > 0
+    assert ds.observations("befolkning", "hf", ["finnes_ikke"]).empty
+
+
+def test_a_process_parses_each_source_once(monkeypatch):
+    calls = []
+    real = observations.read
+    monkeypatch.setattr(observations, "read", lambda path, *a, **k: calls.append(path) or real(path, *a, **k))
+    monkeypatch.setattr(dataset, "_TABLES", {})
+    first = dataset.load(ROOT, "2026").series("ventetid_somatikk")
+    parsed = len(calls)
+    assert parsed >= 1
+    again = dataset.load(ROOT, "2026").series("ventetid_somatikk")  # the next chapter
+    assert len(calls) == parsed
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_a_changed_file_is_parsed_again(tmp_path, monkeypatch):
+    project = copy_project(tmp_path / "project")
+    monkeypatch.setattr(dataset, "_TABLES", {})
+    before = dataset.load(project, "2026").latest("ventetid_somatikk")
+    rel = next(p for p in (project / "data" / "observations" / "nki_kvalitetsindikatorer").glob("*.csv"))
+    text = rel.read_text(encoding="utf-8")
+    period, value = before
+    lines = text.splitlines(keepends=True)
+    hit = next(n for n, line in enumerate(lines)
+               if line.startswith(f"ventetid_somatikk,{period},land,NO,"))
+    cols = lines[hit].split(",")
+    cols[4] = str(float(cols[4]) + 1)
+    lines[hit] = ",".join(cols)
+    rel.write_text("".join(lines), encoding="utf-8")
+    rehash(project, rel.relative_to(project / "data").as_posix())
+    assert dataset.load(project, "2026").latest("ventetid_somatikk") == (period, value + 1)
