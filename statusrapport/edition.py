@@ -136,14 +136,14 @@ def newest(params_dir):
 
 
 def resolve(root, edition=None):
-    """An edition given as an Edition, a name ("2026"), a params file path (absolute or relative
-    to ``root``), or nothing (the newest in params/)."""
+    """An edition given as an Edition, a name ("2026", or 2026 as papermill's ``-p`` passes it),
+    a params file path (absolute or relative to ``root``), or nothing (the newest in params/)."""
     if isinstance(edition, Edition):
         return edition
     params_dir = Path(root) / "params"
     if not edition:
         return load(newest(params_dir), params_dir)
-    path = Path(edition)
+    path = Path(str(edition))
     if not path.suffix:
         path = params_dir / f"{edition}.yml"
     elif not path.is_absolute():

@@ -73,3 +73,11 @@ def test_dataset_filters_to_the_editions_data_year():
     assert Dataset(ROOT, "2025").latest("arsverk_hf_totalt")[0] == "2024"
     assert Dataset(ROOT, "2026").latest("arsverk_hf_totalt")[0] == "2025"
     assert Dataset(ROOT, "2022").latest("arsverk_hf_totalt") == (None, None)
+
+
+def test_edition_given_as_a_number_is_the_edition_of_that_name():
+    from conftest import ROOT
+    from statusrapport import edition as edition_mod
+
+    # papermill -p edition 2026 passes an int; the notebook must read the same edition
+    assert edition_mod.resolve(ROOT, 2026).path == edition_mod.resolve(ROOT, "2026").path
