@@ -3,11 +3,16 @@ build and passed by value to everything that needs it."""
 
 import datetime
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
-import yaml
+# jsonschema registers an "iri" format from rfc3987_syntax when that is installed (it is, for
+# JupyterLab), and importing it compiles a grammar: 1,4 s in every process that loads an
+# edition, the quick "nothing changed" answer included. The edition schema has no such format.
+sys.modules.setdefault("rfc3987_syntax", None)
+import jsonschema  # noqa: E402
+import yaml  # noqa: E402
 
 from statusrapport.data import fileio
 from statusrapport.errors import ParameterError

@@ -8,7 +8,6 @@ import base64
 import csv
 import io
 
-from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,6 +54,8 @@ def write(numbered, out_dir):
     ``out_dir/data/`` and ``tabeller.xlsx`` with one sheet each."""
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
+    from openpyxl import Workbook  # here: the quick "nothing changed" answer imports this module
+
     book = Workbook()
     book.remove(book.active)
     for block in numbered:
