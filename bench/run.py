@@ -176,10 +176,11 @@ def edit_narrative(project, n=0):
 
 
 def multiply_observations(project, factor):
-    """``factor`` × the observation rows, never shown: every source gets ``factor - 1`` older
-    deliveries repeating its first delivery (dated 1990 on, each recorded with its sha256), so
-    every file is read, checked and merged, while each key's latest vintage, and with it the
-    report, stays the same. Returns (rows before, rows after)."""
+    """``factor`` × the observation rows, never shown: every source gets ``factor - 1`` more
+    deliveries repeating its first one on the same day (``<date>_<n>.csv``, each recorded with
+    its sha256), so every file is read, checked and merged, while every edition sees the same
+    values from the same day as before, and the report stays the same. Returns (rows before,
+    rows after)."""
     sys.path.insert(0, str(ROOT))
     from statusrapport.data import sources
 
@@ -192,8 +193,7 @@ def multiply_observations(project, factor):
         first = files[0].read_bytes()
         digests = {}
         for k in range(1, factor):
-            day = datetime.date(1990, 1, 1) + datetime.timedelta(days=k)
-            path = folder / f"{day.isoformat()}.csv"
+            path = folder / f"{files[0].stem}_{100 + k}.csv"  # same day, after the real one
             path.write_bytes(first)
             digests[path.relative_to(data).as_posix()] = hashlib.sha256(first).hexdigest()
             added += len(first.decode("utf-8").splitlines()) - 1
