@@ -4,6 +4,7 @@ data or output), and one full national build reused by the tests that only read 
 import hashlib
 import inspect
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,13 @@ def copy_project(dest):
         else:
             shutil.copy(src, dest / part)
     return dest
+
+
+def terminal_signals():
+    """``preexec_fn`` for a build that a test interrupts: Ctrl-C at its default, as a terminal
+    starts a program. A process inherits an ignored SIGINT, and a test worker's may be ignored
+    by something it ran earlier; the test is about build.py's handling, not the runner's."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_build(project, *args, timeout=900):

@@ -40,7 +40,7 @@ import psutil
 import pytest
 import yaml
 
-from conftest import rehash, run_build
+from conftest import rehash, run_build, terminal_signals
 from statusrapport import cli
 
 EDITION = "2026"
@@ -761,7 +761,8 @@ def test_stopping_a_build_leaves_nothing_running(how, proj):
     add_cell(proj, "while True:\n    pass")
     proc = subprocess.Popen([sys.executable, "build.py", "--chapter", "finansiering", "--format",
                              "html", "--force"], cwd=proj, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=terminal_signals)
     try:
         _wait_for_kernel(proj, proc)
         started = time.monotonic()

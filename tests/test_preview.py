@@ -26,10 +26,13 @@ def get(port, path):
 
 
 def wait_for_version(port, version, seconds=600):
-    end = time.monotonic() + seconds
+    end, status = time.monotonic() + seconds, None
     while time.monotonic() < end:
-        status = json.loads(get(port, "/_status"))
-        if status["version"] >= version:
+        try:
+            status = json.loads(get(port, "/_status"))
+        except OSError:  # the server thread has not bound its port yet
+            status = None
+        if status and status["version"] >= version:
             return status
         time.sleep(0.3)
     raise AssertionError(f"ingen bygging nr. {version} på {seconds} s: {status}")
@@ -61,8 +64,8 @@ def test_preview_rebuilds_when_a_narrative_is_saved_and_leaves_output_alone(publ
     before = hashing.tree_state(project / "output")
     opt = pipeline.Options(root=project, params=project / "params" / "2026.yml",
                            formats=("html",), jobs=1)
-    port, said = free_port(), []
-    runner = threading.Thread(target=preview.run, args=(opt, port, said.append, 2))
+    port, said, stop = free_port(), [], threading.Event()
+    runner = threading.Thread(target=preview.run, args=(opt, port, said.append, stop))
     runner.start()
     try:
         first = wait_for_version(port, 1)
@@ -75,6 +78,7 @@ def test_preview_rebuilds_when_a_narrative_is_saved_and_leaves_output_alone(publ
         assert second["ok"], second
         assert "Ny setning fra forhåndsvisningen." in get(port, second["page"])
     finally:
+        stop.set()
         runner.join(600)
     assert not runner.is_alive()
     assert hashing.tree_state(project / "output") == before  # the published edition is untouched

@@ -10,7 +10,7 @@ import time
 import nbformat
 import pytest
 
-from conftest import run_build
+from conftest import run_build, terminal_signals
 from statusrapport.render import publish
 
 
@@ -47,7 +47,7 @@ def test_killed_build_leaves_last_good_report(published_copy, sig, wait_for):
     nbformat.write(nb, path)
     proc = subprocess.Popen([sys.executable, "build.py", "--force", "--format", "html"], cwd=project,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=terminal_signals)
     seen = []
     deadline = time.time() + 300
     for line in proc.stdout:

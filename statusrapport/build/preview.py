@@ -126,8 +126,8 @@ def snapshot(root, params):
     return out
 
 
-def run(opt, port, say=print, rounds=None):
-    """Build, serve and rebuild on change until Ctrl-C (or ``rounds`` builds, for tests)."""
+def run(opt, port, say=print, stop=None):
+    """Build, serve and rebuild on change until Ctrl-C (or until the ``stop`` event is set)."""
     root = Path(opt.root).resolve()
     folder = root / ".cache" / "preview"
     folder.mkdir(parents=True, exist_ok=True)
@@ -136,10 +136,11 @@ def run(opt, port, say=print, rounds=None):
     say(f"Forhåndsvisning på http://127.0.0.1:{port}/ – åpne adressen i nettleseren. "
         "Lagre en notatbok eller datafil, så bygges siden på nytt. Stopp med Ctrl-C.")
     opt.output, opt.progress = folder, (lambda text: None)
-    built, opt.pool = 0, workers.make(opt.scheduler, opt.jobs)  # kept: warm kernels
+    stop = stop or threading.Event()
+    opt.pool = workers.make(opt.scheduler, opt.jobs)  # kept: warm kernels between builds
     _warm_up(opt, root)
     try:
-        while rounds is None or built < rounds:
+        while not stop.is_set():
             seen = snapshot(root, opt.params)
             try:
                 _build_once(opt, folder, state, say, lambda: snapshot(root, opt.params) != seen)
@@ -148,9 +149,8 @@ def run(opt, port, say=print, rounds=None):
                 opt.pool = workers.make(opt.scheduler, opt.jobs)
                 state.update(ok=False, message="En arbeidsprosess stoppet; lagre filen igjen "
                                                "for å bygge på nytt.")
-            built += 1
-            while (rounds is None or built < rounds) and snapshot(root, opt.params) == seen:
-                time.sleep(POLL)
+            while not stop.is_set() and snapshot(root, opt.params) == seen:
+                stop.wait(POLL)
     finally:
         opt.pool.close(abort=True)
         server.shutdown()
