@@ -136,10 +136,10 @@ def run(opt, port, say=print, stop=None):
     say(f"Forhåndsvisning på http://127.0.0.1:{port}/ – åpne adressen i nettleseren. "
         "Lagre en notatbok eller datafil, så bygges siden på nytt. Stopp med Ctrl-C.")
     opt.output, opt.progress = folder, (lambda text: None)
-    stop = stop or threading.Event()
-    opt.pool = workers.make(opt.scheduler, opt.jobs)  # kept: warm kernels between builds
-    _warm_up(opt, root)
+    stop, opt.pool = stop or threading.Event(), None
     try:
+        opt.pool = workers.make(opt.scheduler, opt.jobs)  # kept: warm kernels between builds
+        _warm_up(opt, root)
         while not stop.is_set():
             seen = snapshot(root, opt.params)
             try:
@@ -152,7 +152,8 @@ def run(opt, port, say=print, stop=None):
             while not stop.is_set() and snapshot(root, opt.params) == seen:
                 stop.wait(POLL)
     finally:
-        opt.pool.close(abort=True)
+        if opt.pool is not None:
+            opt.pool.close(abort=True)
         server.shutdown()
         server.server_close()
     return state
