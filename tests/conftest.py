@@ -3,6 +3,7 @@ data or output), and one full national build reused by the tests that only read 
 
 import hashlib
 import inspect
+import os
 import shutil
 import signal
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_FIXTURES = {"built", "published_html", "published_copy", "project", "edition_2022"}
@@ -47,22 +49,44 @@ def project(tmp_path):
     return copy_project(tmp_path / "project")
 
 
+def _once(tmp_path_factory, name, make):
+    """``make(folder)`` once for the whole run, also when pytest-xdist runs the tests in several
+    processes: the first to ask builds (the others wait for it) and every process gets the same
+    folder. Nothing may change it; a test that changes something works on a copy."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by the workers of this run
+    folder, done = base / name, base / f"{name}.done"
+    with FileLock(base / f"{name}.lock"):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a failed attempt's leftovers
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _build(project, *args):
+    result = run_build(project, *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """The default (national, newest) edition built once from a copy of the project."""
-    project = copy_project(tmp_path_factory.mktemp("built") / "project")
-    result = run_build(project)
-    assert result.returncode == 0, result.stderr
-    return project, project / "output" / "2026", result
+    """(project, output/2026): the default (national, newest) edition, HTML and PDF, built
+    once from a copy of the project."""
+    project = _once(tmp_path_factory, "built", lambda d: _build(copy_project(d)))
+    return project, project / "output" / "2026"
 
 
 @pytest.fixture(scope="session")
-def published_html(tmp_path_factory):
-    """A project with a published national report (HTML only), built once for the session."""
-    project = copy_project(tmp_path_factory.mktemp("published") / "project")
-    result = run_build(project, "--format", "html")
-    assert result.returncode == 0, result.stderr
-    return project
+def published_html(tmp_path_factory, built):
+    """A project with a published national report (HTML only) and a warm chapter cache (the
+    cache of ``built``: the same inputs, so no chapter runs again)."""
+    def make(folder):
+        project = copy_project(folder)
+        shutil.copytree(built[0] / ".cache", project / ".cache")
+        _build(project, "--format", "html")
+    return _once(tmp_path_factory, "published", make)
 
 
 @pytest.fixture

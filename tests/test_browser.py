@@ -68,7 +68,7 @@ class Session:
 
 @pytest.fixture(scope="module")
 def html_path(built):
-    _, out, _ = built
+    _, out = built
     return out / "statusrapport.html"
 
 
@@ -464,7 +464,7 @@ def test_landmarks_language_and_headings(session):
 
 @pytest.fixture(scope="module")
 def pdf(built):
-    _, out, _ = built
+    _, out = built
     path = out / "statusrapport.pdf"
     assert path.is_file()
     return path

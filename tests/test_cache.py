@@ -93,7 +93,7 @@ def test_html_rebuild_never_touches_the_published_pdf(built, tmp_path):
     PDF stay as they are."""
     import shutil
 
-    source, _, _ = built
+    source, _ = built
     project = tmp_path / "project"
     shutil.copytree(source, project, symlinks=True)
     out = project / "output" / "2026"

@@ -83,7 +83,7 @@ def test_2022_edition_lists_previous_plan_assignments(edition_2022):
 
 def test_region_all_builds_national_and_19_editions_with_their_own_values(tmp_path):
     project = copy_project(tmp_path / "project")
-    result = run_build(project, "--region", "all", "--chapter", "akuttmedisin", "--format", "html")
+    result = run_build(project, "--region", "all", "--chapter", "kompetanse", "--format", "html")
     assert result.returncode == 0, result.stderr
     out = project / "output" / "2026-utkast"  # one chapter: a draft beside the edition
     regions = sorted(p.parent.name for p in out.glob("*/statusrapport.html"))
