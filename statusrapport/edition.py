@@ -3,36 +3,38 @@ build and passed by value to everything that needs it."""
 
 import datetime
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-# jsonschema registers an "iri" format from rfc3987_syntax when that is installed (it is, for
-# JupyterLab), and importing it compiles a grammar: 1,4 s in every process that loads an
-# edition, the quick "nothing changed" answer included. The edition schema has no such format.
-sys.modules.setdefault("rfc3987_syntax", None)
-import jsonschema  # noqa: E402
-import yaml  # noqa: E402
+import yaml
 
-from statusrapport.data import fileio
+from statusrapport.data import fileio, schema
 from statusrapport.errors import ParameterError
 
-YEAR = {"type": "integer"}
-DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-TEXT = {"type": "string", "minLength": 1}
+YEAR = {"type": "integer", "message": "'{key}' skal være et heltall (f.eks. 2025), fant {value!r}"}
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$",
+        "message": "'{key}' skal være en dato (ÅÅÅÅ-MM-DD), f.eks. 2026-11-30, fant {value!r}"}
+TEXT = {"type": "string", "minLength": 1, "message": "'{key}' skal være tekst, fant {value!r}"}
 SCHEMA = {
     "type": "object",
     "properties": {
         "edition": TEXT, "title": TEXT, "plan": TEXT,
-        "plan_period": {"type": "string", "pattern": r"^\d{4}[–-]\d{4}$"},
-        "reporting_year": YEAR, "data_year": YEAR, "data_cutoff": DATE,
-        "previous_edition": TEXT, "draft": {"type": "boolean"},
+        "plan_period": {"type": "string", "pattern": r"^\d{4}[–-]\d{4}$",
+                        "message": "'{key}' skal være to årstall med tankestrek, f.eks. 2024–2027, "
+                                   "fant {value!r}"},
+        "reporting_year": YEAR, "data_year": YEAR,
+        "data_cutoff": {**DATE, "missing": "mangler nøkkel 'data_cutoff' (datagrensen: utgaven "
+                                           "bruker tall kjent til og med denne datoen; legg til "
+                                           "f.eks. data_cutoff: 2026-11-30)"},
+        "previous_edition": TEXT,
+        "draft": {"type": "boolean", "message": "'{key}' skal være true eller false, fant {value!r}"},
     },
     "required": ["edition", "title", "plan", "plan_period", "reporting_year", "data_year",
                  "data_cutoff"],
     "additionalProperties": False,
+    "missing": "mangler nøkkel '{key}'",
+    "unknown": "ukjent nøkkel '{key}' (gyldige: {known})",
 }
-TYPE_NAMES = {"string": "tekst", "integer": "et heltall (f.eks. 2025)", "boolean": "true eller false"}
 
 
 @dataclass(frozen=True)
@@ -59,27 +61,6 @@ class Edition:
         return self.previous_path.stem if self.previous_path else ""
 
 
-def _message(err):
-    """A jsonschema error in the words the staff guide uses."""
-    key = err.path[0] if err.path else None
-    if err.validator == "required":
-        missing = err.message.split(chr(39))[1]
-        hint = (" (datagrensen: utgaven bruker tall kjent til og med denne datoen; legg til f.eks. "
-                "data_cutoff: 2026-11-30)" if missing == "data_cutoff" else "")
-        return f"mangler nøkkel '{missing}'{hint}"
-    if err.validator == "additionalProperties":
-        extra = ", ".join(sorted(set(err.instance) - set(SCHEMA["properties"])))
-        return f"ukjent nøkkel '{extra}' (gyldige: {', '.join(SCHEMA['properties'])})"
-    if err.validator == "type":
-        return f"'{key}' skal være {TYPE_NAMES[err.validator_value]}, fant {err.instance!r}"
-    if err.validator == "pattern" and key == "data_cutoff":
-        return (f"'data_cutoff' skal være en dato (ÅÅÅÅ-MM-DD), f.eks. 2026-11-30, "
-                f"fant {err.instance!r}")
-    if err.validator == "pattern":
-        return f"'{key}' skal være to årstall med tankestrek, f.eks. 2024–2027, fant {err.instance!r}"
-    return f"'{key}' skal være tekst, fant {err.instance!r}"  # minLength: an empty value
-
-
 def load(path, params_dir=None):
     """The edition in ``path``. Its previous edition is looked up beside it, then in
     ``params_dir`` (the project's params/), so a copy kept elsewhere still finds it."""
@@ -100,12 +81,11 @@ def load(path, params_dir=None):
         value = raw.get(key)
         if rule is TEXT and isinstance(value, int) and not isinstance(value, bool):
             raw[key] = str(value)  # edition: 2026 without quotes
-        if rule is DATE and isinstance(value, datetime.date):
+        if isinstance(value, datetime.date):
             raw[key] = value.isoformat()  # YAML reads 2026-11-30 as a date
         if rule is YEAR and isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             raw[key] = int(value)  # "2025" in quotes is still a year
-    problems = [_message(e) for e in sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw),
-                                            key=lambda e: list(e.path))]
+    problems = [text for _, text, _ in schema.check(SCHEMA, raw)]
     previous = None
     if not problems:
         if raw["data_year"] > raw["reporting_year"] or raw["reporting_year"] > datetime.date.today().year + 1:

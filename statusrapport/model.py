@@ -71,6 +71,7 @@ NATIONAL = "land"
 NATIONAL_CODE = "NO"
 
 # -- indicators -----------------------------------------------------------------------------
+INDICATOR_ID = r"^[a-z][a-z0-9_]*$"  # the catalogue's ids, and what imports may name
 UNITS = ("prosent", "prosentendring", "prosentpoeng", "dager", "antall", "årsverk", "kroner",
          "mill. kroner", "mrd. kroner", "per 1 000 innbyggere", "per 10 000 innbyggere", "skår",
          "døgn", "minutter", "per 1 000 innbyggere 0–17 år", "per 1 000 innbyggere 18 år og eldre",

@@ -132,7 +132,8 @@ def test_executed_notebooks_kept_for_audit(built):
     assert names[:2] == ["00_sammendrag.ipynb", "01_samhandling.ipynb"] and len(names) == 7
 
 
-def test_single_chapter_build_keeps_numbering(project):
+def test_single_chapter_build_keeps_numbering(published_copy):
+    project = published_copy
     result = run_build(project, "--chapter", "akuttmedisin", "--format", "html",
                        "--output", str(project / "one"))
     assert result.returncode == 0, result.stderr

@@ -1,19 +1,90 @@
 """The indicator catalogue (``data/catalogue.yml``) and the 13 results of Meld. St. 9 ch. 10."""
 
-import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from statusrapport.data import fileio
+from statusrapport.data import fileio, schema
 from statusrapport.errors import DataError, Problem
-from statusrapport.model import CHAPTERS, DIRECTIONS, LEVELS, UNITS
+from statusrapport.model import CHAPTERS, DIRECTIONS, INDICATOR_ID, LEVELS, UNITS
 
-ID = re.compile(r"^[a-z][a-z0-9_]*$")
-REQUIRED = ("id", "chapter", "title", "definition", "unit", "decimals", "direction", "source",
-            "levels")
+
+def _rule(expected, **keywords):
+    return {**keywords, "message": f"ugyldig verdi, forventet {expected}"}
+
+
+TARGET = {
+    "type": ["object", "null"],
+    "message": "target skal ha value, comparator, plan, ref og (om kilden gir det) year",
+    # ``year`` only when the source gives it (otherwise the report says "ikke angitt");
+    # ``plan`` names the plan period that set the target ("2024–2027"), where it is judged.
+    "properties": {
+        "value": {"type": "number", "finite": True,
+                  "message": "target.value skal være et endelig tall (f.eks. 90)"},
+        "comparator": {"enum": ["<", "<=", ">", ">="],
+                       "message": "comparator skal være <, <=, > eller >="},
+        "plan": {"type": "string", "pattern": r"^\d{4}[–-]\d{4}$",
+                 "message": "target.plan skal være en planperiode, f.eks. 2024–2027"},
+        "year": {"type": "integer", "message": "target.year skal være et årstall uten "
+                                               "anførselstegn (f.eks. 2027)"},
+        "ref": {},
+    },
+    "required": ["value", "comparator", "plan", "ref"],
+    "additionalProperties": False,
+    "missing": "target mangler '{key}'",
+    "unknown": "ukjente felt i target: {key}",
+}
+INDICATOR = {
+    "type": "object",
+    "message": "forventet en indikator-post",
+    "properties": {
+        "id": _rule("små bokstaver, tall og _ (starter med bokstav)", type="string",
+                    pattern=INDICATOR_ID),
+        "chapter": _rule(f"ett av {', '.join(CHAPTERS)}", enum=list(CHAPTERS)),
+        "title": _rule("en tittel (tekst)", type="string", pattern=r"\S"),
+        "definition": {},
+        "unit": _rule(f"en av {', '.join(UNITS)}", enum=list(UNITS)),
+        "decimals": _rule("et heltall 0–3", type="integer", minimum=0, maximum=3),
+        "direction": _rule("higher, lower eller neutral", enum=list(DIRECTIONS)),
+        "source": _rule("id til poster i data/sources/, skilt med komma", type="string"),
+        "levels": _rule(f"liste med nivåer blant {', '.join(LEVELS)}", type="array",
+                         items={"enum": list(LEVELS)}),
+        "target": TARGET,
+        "result": _rule("nummeret på et av de 13 resultatene", type=["integer", "null"],
+                        minimum=1, maximum=13),
+        "projection": _rule("true eller false", type=["boolean", "null"]),
+        "plausible": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                      "message": "forventet [minste, største] rimelige verdi, f.eks. "
+                                 "plausible: [10, 120]"},
+        "breaks": {"type": ["array", "null"], "message": "breaks skal være en liste med period og note",
+                   "items": {"type": "object", "required": ["period", "note"],
+                             "properties": {"period": {}, "note": {}},
+                             "additionalProperties": False,
+                             "missing": "breaks skal være en liste med period og note",
+                             "unknown": "breaks skal være en liste med period og note"}},
+    },
+    "required": ["id", "chapter", "title", "definition", "unit", "decimals", "direction", "source",
+                 "levels"],
+    "additionalProperties": False,
+    "missing": "feltet mangler",
+    "unknown": "ukjent felt '{key}'; gyldige felt: {known}",
+}
+CATALOGUE = {
+    "type": "object",
+    "message": "forventet nøklene 'indicators' og 'results'",
+    "properties": {
+        "indicators": {"type": ["array", "null"], "message": "'indicators' skal være en liste",
+                       "items": INDICATOR},
+        "results": {"type": ["array", "null"], "message": "'results' skal være en liste",
+                    "items": {"type": "object", "message": "forventet number, title, direction, "
+                              "indicators (liste) og note",
+                              "properties": {"indicators": {"type": ["array", "null"],
+                                                            "items": {"type": "string"}}}}},
+    },
+    "required": ["indicators"],
+    "missing": "forventet nøklene 'indicators' og 'results'",
+}
 
 
 @dataclass(frozen=True)
@@ -44,36 +115,8 @@ class Catalogue:
         return [i for i in self.indicators.values() if i.chapter == chapter]
 
 
-def _check_target(target, where, problems):
-    if not isinstance(target, dict):
-        problems.append(Problem(where, "target skal ha value, comparator, plan, ref og (om kilden "
-                                "gir det) year", column="target"))
-        return
-    # ``year`` only when the source gives it (otherwise the report says "ikke angitt");
-    # ``plan`` names the plan period that set the target ("2024–2027"), where it is judged.
-    for key in ("value", "comparator", "plan", "ref"):
-        if key not in target:
-            problems.append(Problem(where, f"target mangler '{key}'", column="target"))
-    if not re.fullmatch(r"\d{4}[–-]\d{4}", str(target.get("plan", ""))):
-        problems.append(Problem(where, "target.plan skal være en planperiode, f.eks. 2024–2027",
-                                column="target", value=target.get("plan")))
-    if "year" in target and not isinstance(target["year"], int):
-        problems.append(Problem(where, "target.year skal være et årstall (utelat det om kilden "
-                                "ikke gir målår)", column="target", value=target.get("year")))
-    unknown = set(target) - {"value", "comparator", "plan", "year", "ref"}
-    if unknown:
-        problems.append(Problem(where, f"ukjente felt i target: {', '.join(sorted(unknown))}",
-                                column="target"))
-    if target.get("comparator") not in ("<", "<=", ">", ">="):
-        problems.append(Problem(where, "comparator skal være <, <=, > eller >=", column="target",
-                                value=target.get("comparator")))
-    value, year = target.get("value"), target.get("year")
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-        problems.append(Problem(where, "target.value skal være et endelig tall (f.eks. 90)",
-                                column="target", value=value))
-    if "year" in target and (not isinstance(year, int) or isinstance(year, bool)):
-        problems.append(Problem(where, "target.year skal være et årstall uten anførselstegn "
-                                "(f.eks. 2027)", column="target", value=year))
+def _where(path, n, entry):
+    return f"{path} (indikator nr. {n}{', ' + str(entry.get('id')) if isinstance(entry, dict) else ''})"
 
 
 def load(path, source_ids=None):
@@ -84,77 +127,42 @@ def load(path, source_ids=None):
         raise DataError(Problem(path, "katalogen finnes ikke")) from None
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise DataError(Problem(path, f"kan ikke leses som YAML: {err}")) from None
-    if not isinstance(raw, dict) or "indicators" not in raw:
-        raise DataError(Problem(path, "forventet nøklene 'indicators' og 'results'"))
-    problems, indicators = [], {}
-    if not isinstance(raw.get("indicators") or [], list):
-        raise DataError(Problem(path, "'indicators' skal være en liste", column="indicators"))
-    for n, entry in enumerate(raw.get("indicators") or [], start=1):
-        where = f"{path} (indikator nr. {n}{', ' + str(entry.get('id')) if isinstance(entry, dict) else ''})"
-        if not isinstance(entry, dict):
-            problems.append(Problem(where, "forventet en indikator-post"))
-            continue
-        missing = [k for k in REQUIRED if k not in entry]
-        if missing:
-            problems.append(Problem(where, f"mangler {', '.join(missing)}"))
-            continue
-        checks = [
-            ("id", ID.match(str(entry["id"])), "små bokstaver, tall og _ (starter med bokstav)"),
-            ("chapter", entry["chapter"] in CHAPTERS, f"ett av {', '.join(CHAPTERS)}"),
-            ("unit", entry["unit"] in UNITS, f"en av {', '.join(UNITS)}"),
-            ("direction", entry["direction"] in DIRECTIONS, "higher, lower eller neutral"),
-            ("decimals", isinstance(entry["decimals"], int) and not isinstance(entry["decimals"], bool)
-             and 0 <= entry["decimals"] <= 3, "et heltall 0–3"),
-            ("levels", isinstance(entry["levels"], list) and all(lv in LEVELS for lv in entry["levels"]),
-             f"liste med nivåer blant {', '.join(LEVELS)}"),
-            ("title", isinstance(entry["title"], str) and entry["title"].strip(), "en tittel (tekst)"),
-        ]
-        srcs = tuple(s.strip() for s in str(entry["source"]).split(","))
-        if source_ids is not None:
-            checks.append(("source", set(srcs) <= set(source_ids), "id til poster i data/sources/"))
-        for column, ok, expected in checks:
-            if not ok:
-                problems.append(Problem(where, f"ugyldig verdi, forventet {expected}", column=column,
-                                        value=entry[column]))
-        if str(entry["id"]) in indicators:
-            problems.append(Problem(where, "indikator-id er brukt før", column="id", value=entry["id"]))
-        if entry.get("target") is not None:
-            _check_target(entry["target"], where, problems)
+    found = schema.check(CATALOGUE, raw)
+    if found and not found[0][0]:  # not a mapping at all
+        raise DataError(Problem(path, found[0][1]))
+    entries, problems = raw.get("indicators") or [], []
+    for keys, text, value in found:
+        if len(keys) < 2:
+            problems.append(Problem(path, text, column=keys[0]))
+        elif keys[0] == "indicators":  # indicator number keys[1] (from 0), then its field
+            problems.append(Problem(_where(path, keys[1] + 1, entries[keys[1]]), text,
+                                    column=keys[2] if len(keys) > 2 else None, value=value))
+        else:
+            problems.append(Problem(f"{path} (resultat nr. {keys[1] + 1})", text, value=value))
+    if problems:
+        raise DataError(problems)
+    indicators = {}
+    for n, entry in enumerate(entries, start=1):
+        where = _where(path, n, entry)
+        srcs = tuple(s.strip() for s in entry["source"].split(","))
+        if source_ids is not None and not set(srcs) <= set(source_ids):
+            problems.append(Problem(where, "ugyldig verdi, forventet id til poster i data/sources/",
+                                    column="source", value=entry["source"]))
         plausible = entry.get("plausible")
-        if plausible is not None and not (
-                isinstance(plausible, list) and len(plausible) == 2
-                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in plausible)
-                and plausible[0] < plausible[1]):
+        if plausible is not None and not plausible[0] < plausible[1]:
             problems.append(Problem(where, "forventet [minste, største] rimelige verdi, f.eks. "
                                     "plausible: [10, 120]", column="plausible", value=plausible))
-            plausible = None
-        known = set(REQUIRED) | {"target", "result", "projection", "plausible", "breaks"}
-        breaks = entry.get("breaks") or []
-        if not (isinstance(breaks, list) and all(isinstance(b, dict) and set(b) == {"period", "note"}
-                                                 for b in breaks)):
-            problems.append(Problem(where, "breaks skal være en liste med period og note",
-                                    column="breaks"))
-            breaks = []
-        for key in entry:
-            if key not in known:
-                problems.append(Problem(where, f"ukjent felt; gyldige felt: {', '.join(sorted(known))}",
-                                        column=key))
-        levels = tuple(entry["levels"]) if isinstance(entry["levels"], list) else ()
-        indicators[str(entry["id"])] = Indicator(
-            str(entry["id"]), entry["chapter"], entry["title"], entry["definition"], entry["unit"],
-            entry["decimals"], entry["direction"], srcs, levels,
+        if entry["id"] in indicators:
+            problems.append(Problem(where, "indikator-id er brukt før", column="id", value=entry["id"]))
+        indicators[entry["id"]] = Indicator(
+            entry["id"], entry["chapter"], entry["title"], entry["definition"], entry["unit"],
+            entry["decimals"], entry["direction"], srcs, tuple(entry["levels"]),
             entry.get("target"), entry.get("result"), bool(entry.get("projection")),
             tuple(plausible) if plausible else None,
-            tuple({"period": str(b["period"]), "note": str(b["note"])} for b in breaks))
+            tuple({"period": str(b["period"]), "note": str(b["note"])}
+                  for b in entry.get("breaks") or []))
     results = raw.get("results") or []
-    if not isinstance(results, list):
-        problems.append(Problem(path, "'results' skal være en liste", column="results"))
-        results = []
-    for n, res in enumerate(results, start=1):
-        if not isinstance(res, dict) or not isinstance(res.get("indicators") or [], list):
-            problems.append(Problem(f"{path} (resultat nr. {n})", "forventet number, title, "
-                                    "direction, indicators (liste) og note"))
-            continue
+    for res in results:
         for ind in res.get("indicators") or []:
             if ind not in indicators:
                 problems.append(Problem(path, f"resultat {res.get('number')} viser til ukjent indikator",

@@ -7,12 +7,42 @@ from pathlib import Path
 
 import yaml
 
-from statusrapport.data import fileio
+from statusrapport.data import fileio, schema
 from statusrapport.build.hashing import sha256
 from statusrapport.errors import DataError, Problem
 
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
-REQUIRED = ("id", "title", "publisher", "origin", "licence", "published", "retrieved", "files")
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+RECORD = {
+    "type": "object",
+    "message": "forventet en kilde-post (nøkkel: verdi)",
+    "properties": {
+        "id": {"type": "string", "message": "forventet kildens id (lik filnavnet)"},
+        **{key: {"type": "string", "minLength": 1, "message": f"forventet {what} (tekst)"}
+           for key, what in (("title", "tittel"), ("publisher", "utgiver"),
+                             ("origin", "opphav: hvor og hvordan dataene ble hentet"),
+                             ("licence", "lisens, f.eks. NLOD 2.0 eller CC BY 4.0"))},
+        "published": {"type": "string", "pattern": DATE,
+                      "message": "forventet en dato (ÅÅÅÅ-MM-DD) for når kilden ble publisert, "
+                                 "f.eks. published: 2024-03-01"},
+        "retrieved": {"type": "string", "pattern": DATE,
+                      "message": "forventet en dato (ÅÅÅÅ-MM-DD) for når dataene ble hentet, "
+                                 "f.eks. retrieved: 2026-11-23"},
+        "files": {
+            "type": ["object", "null"],
+            "message": "forventet 'sti: sha256' per linje under files",
+            # relative to data/ and inside it: no leading slash, no "..", no drive letter
+            "propertyNames": {"not": {"pattern": r"^[/\\]|(^|[/\\])\.\.([/\\]|$)|:"},
+                              "message": "stien skal være relativ til data/ og ligge inne i data/"},
+            "additionalProperties": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                                     "message": "forventet en sha256 (64 heksadesimale tegn) for {key}"},
+        },
+        "import": {"type": "object", "message": "forventet importoppsettet som nøkkel: verdi"},
+    },
+    "required": ["id", "title", "publisher", "origin", "licence", "published", "retrieved", "files"],
+    "additionalProperties": False,
+    "missing": "mangler nøkkel '{key}'",
+    "unknown": "ukjent nøkkel '{key}'; gyldige nøkler: {known}",
+}
 
 
 @dataclass(frozen=True)
@@ -26,28 +56,6 @@ class Source:
     retrieved: str
     files: dict  # path relative to data/ -> sha256
     spec: dict  # optional import spec for deliveries
-
-
-def _check_files(path, files, problems):
-    """``files`` as {relative path: sha256}, or None with problems added."""
-    if files is None:
-        return {}
-    if not isinstance(files, dict):
-        problems.append(Problem(path, "forventet 'sti: sha256' per linje under files", column="files",
-                                value=files))
-        return None
-    ok = True
-    for rel, digest in files.items():
-        rel_s = str(rel)
-        if rel_s.startswith(("/", "\\")) or ".." in Path(rel_s).parts or ":" in rel_s:
-            problems.append(Problem(path, "stien skal være relativ til data/ og ligge inne i data/",
-                                    column="files", value=rel))
-            ok = False
-        if not (isinstance(digest, str) and HEX64.match(digest)):
-            problems.append(Problem(path, f"forventet en sha256 (64 heksadesimale tegn) for {rel_s}",
-                                    column="files", value=digest))
-            ok = False
-    return {str(k): v for k, v in files.items()} if ok else None
 
 
 def load_all(data_dir):
@@ -73,36 +81,21 @@ def read_all(data_dir):
         if not isinstance(raw, dict):
             problems.append(Problem(path, "forventet en kilde-post (nøkkel: verdi)"))
             continue
-        missing = [k for k in REQUIRED if k not in raw]
-        if missing:
-            problems.append(Problem(path, f"mangler nøkkel(er) {', '.join(missing)}; forventet "
-                                    f"{', '.join(REQUIRED)}"))
-            continue
-        if str(raw["id"]) != path.stem:
+        for key in ("published", "retrieved"):  # YAML reads 2024-03-01 as a date
+            if isinstance(raw.get(key), datetime.date):
+                raw[key] = raw[key].isoformat()
+        broken = schema.check(RECORD, raw)
+        problems += [Problem(path, text, column=keys[0] if keys else None, value=value)
+                     for keys, text, value in broken]
+        if str(raw.get("id")) != path.stem:
             problems.append(Problem(path, f"id skal være lik filnavnet ({path.stem})", column="id",
-                                    value=raw["id"]))
-        files = _check_files(path, raw["files"], problems)
-        published = _date(raw["published"])
-        if published is None:
-            problems.append(Problem(path, "forventet en dato (ÅÅÅÅ-MM-DD) for når kilden ble "
-                                    "publisert, f.eks. published: 2024-03-01", column="published",
-                                    value=raw["published"]))
-        if files is None or published is None:
+                                    value=raw.get("id")))
+        if broken:
             continue
-        found[str(raw["id"])] = Source(str(raw["id"]), raw["title"], raw["publisher"], raw["origin"],
-                                       raw["licence"], published, str(raw["retrieved"]), files,
-                                       raw.get("import") or {})
+        found[raw["id"]] = Source(raw["id"], raw["title"], raw["publisher"], raw["origin"],
+                                  raw["licence"], raw["published"], raw["retrieved"],
+                                  raw["files"] or {}, raw.get("import") or {})
     return found, problems
-
-
-def _date(value):
-    """YYYY-MM-DD for a YAML date or a date string, else None."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    try:
-        return datetime.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        return None
 
 
 def verify(data_dir, sources, only=None):

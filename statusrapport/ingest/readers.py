@@ -60,17 +60,11 @@ from pathlib import Path
 import pandas as pd
 
 from statusrapport import periods
-from statusrapport.data import fileio
+from statusrapport.data import fileio, schema
 from statusrapport.errors import DataError, Problem
-from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE, SERIES_KEY
+from statusrapport.model import COLUMNS, INDICATOR_ID, NATIONAL, NATIONAL_CODE, SERIES_KEY
 
 FORMATS = ("jsonstat2", "csv", "xlsx")
-SPEC_KEYS = {
-    "format", "geo_level", "geo_dimension", "geo_code", "geo_map", "period_dimension",
-    "period", "indicator_dimension", "indicator", "indicators", "filter", "provisional",
-    "table", "value_column", "wide_periods", "skip_rows", "decimal", "separator", "sheet",
-    "percent_sign",
-}
 GEO_PATTERNS = {  # what a code must look like at each level (data/README.md)
     NATIONAL: (NATIONAL_CODE, NATIONAL_CODE),
     "rhf": (r"H\d\d", "H + to siffer, f.eks. H03"),
@@ -89,7 +83,6 @@ SSB_SYMBOLS = {
     ":": (math.nan, "suppressed"),
     "-": (0.0, ""),
 }
-INDICATOR_ID = re.compile(r"[a-z][a-z0-9_]*")
 PERIOD_HELP = periods.HELP + ", eller SSBs 2022M03"
 
 
@@ -119,23 +112,47 @@ def read_delivery(path, spec: dict, source_id: str) -> pd.DataFrame:
 # --- spec ------------------------------------------------------------------------------
 
 
+_ID = {"type": "string", "pattern": INDICATOR_ID,
+       "message": "indikator-id må være små bokstaver, siffer og _ (f.eks. ventetid_phbu)"}
+_MAPPING = {"type": "object", "message": "'{key}' må være en mapping"}
+SPEC = {  # the ``import:`` part of a source record
+    "type": "object",
+    "message": "forventet en mapping under 'import:'",
+    "properties": {
+        "format": {"enum": list(FORMATS), "message": f"'format' må være en av {', '.join(FORMATS)}",
+                   "missing": f"'format' må være en av {', '.join(FORMATS)}"},
+        "geo_level": {"enum": list(GEO_PATTERNS),
+                      "message": f"'geo_level' må være en av {', '.join(GEO_PATTERNS)}",
+                      "missing": f"'geo_level' må være en av {', '.join(GEO_PATTERNS)}"},
+        "geo_dimension": {}, "geo_code": {}, "geo_map": _MAPPING,
+        "period_dimension": {}, "period": {},
+        "indicator_dimension": {}, "indicator": _ID,
+        "indicators": {"type": "object", "additionalProperties": _ID,
+                       "message": "'indicators' må være en mapping (kode -> indikator-id)"},
+        "filter": _MAPPING, "provisional": {}, "table": {}, "value_column": {},
+        "wide_periods": {}, "skip_rows": {"type": "integer", "minimum": 0,
+                                          "message": "'skip_rows' må være et heltall ≥ 0"},
+        "decimal": {"enum": [",", "."], "message": "'decimal' må være \",\" eller \".\""},
+        "separator": {}, "sheet": {}, "percent_sign": {},
+    },
+    "required": ["format", "geo_level"],
+    "additionalProperties": False,
+    "unknown": "ukjent nøkkel '{key}'; gyldige nøkler: {known}",
+}
+
+
 def _check_spec(path, spec):
-    """Problems with the import spec itself, so a typo is not mistaken for bad data."""
+    """Problems with the import spec itself, so a typo is not mistaken for bad data: the rules
+    in ``SPEC``, then which keys go together (a schema could say it, but not in these words)."""
     def bad(message, value=None):
         problems.append(Problem(path, f"importoppsett: {message}", value=value))
 
     problems = []
+    for _, message, value in schema.check(SPEC, spec):
+        bad(message, value)
     if not isinstance(spec, dict):
-        bad("forventet en mapping under 'import:'", spec)
         return problems
-    for key in sorted(set(spec) - SPEC_KEYS):
-        bad(f"ukjent nøkkel '{key}'; gyldige nøkler: {', '.join(sorted(SPEC_KEYS))}")
-    fmt = spec.get("format")
-    if fmt not in FORMATS:
-        bad(f"'format' må være en av {', '.join(FORMATS)}", fmt)
     level = spec.get("geo_level")
-    if level not in GEO_PATTERNS:
-        bad(f"'geo_level' må være en av {', '.join(GEO_PATTERNS)}", level)
     pairs = [("geo_dimension", "geo_code"), ("period_dimension", "period"),
              ("indicator_dimension", "indicator")]
     for dim, fixed in pairs:
@@ -144,23 +161,10 @@ def _check_spec(path, spec):
         given = (dim in spec) + (fixed in spec)
         if given == 2 or (given == 0 and not optional):
             bad(f"oppgi nøyaktig én av '{dim}' og '{fixed}'")
-    if "indicator_dimension" in spec and not isinstance(spec.get("indicators"), dict):
+    if "indicator_dimension" in spec and "indicators" not in spec:
         bad("'indicators' (kode -> indikator-id) mangler")
-    targets = list((spec.get("indicators") or {}).values()) + (
-        [spec["indicator"]] if "indicator" in spec else [])
-    for target in targets:
-        if not isinstance(target, str) or not INDICATOR_ID.fullmatch(target):
-            bad("indikator-id må være små bokstaver, siffer og _ (f.eks. ventetid_phbu)",
-                target)
-    if fmt in ("csv", "xlsx") and not spec.get("wide_periods") and "value_column" not in spec:
+    if spec.get("format") in ("csv", "xlsx") and not spec.get("wide_periods") and "value_column" not in spec:
         bad("'value_column' mangler (eller bruk wide_periods: true)")
-    if spec.get("decimal", ",") not in (",", "."):
-        bad("'decimal' må være \",\" eller \".\"", spec.get("decimal"))
-    if not isinstance(spec.get("skip_rows", 0), int) or spec.get("skip_rows", 0) < 0:
-        bad("'skip_rows' må være et heltall ≥ 0", spec.get("skip_rows"))
-    for key in ("filter", "geo_map"):
-        if not isinstance(spec.get(key, {}), dict):
-            bad(f"'{key}' må være en mapping", spec.get(key))
     return problems
 
 
