@@ -8,24 +8,26 @@ from pathlib import Path
 
 import yaml
 
+from statusrapport import periods
 from statusrapport.data import fileio, schema
 from statusrapport.errors import ParameterError
 
 YEAR = {"type": "integer", "message": "'{key}' skal være et heltall (f.eks. 2025), fant {value!r}"}
-DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$",
-        "message": "'{key}' skal være en dato (ÅÅÅÅ-MM-DD), f.eks. 2026-11-30, fant {value!r}"}
 TEXT = {"type": "string", "minLength": 1, "message": "'{key}' skal være tekst, fant {value!r}"}
 SCHEMA = {
     "type": "object",
     "properties": {
         "edition": TEXT, "title": TEXT, "plan": TEXT,
-        "plan_period": {"type": "string", "pattern": r"^\d{4}[–-]\d{4}$",
+        "plan_period": {"type": "string", "pattern": periods.PLAN_PERIOD,
                         "message": "'{key}' skal være to årstall med tankestrek, f.eks. 2024–2027, "
                                    "fant {value!r}"},
         "reporting_year": YEAR, "data_year": YEAR,
-        "data_cutoff": {**DATE, "missing": "mangler nøkkel 'data_cutoff' (datagrensen: utgaven "
-                                           "bruker tall kjent til og med denne datoen; legg til "
-                                           "f.eks. data_cutoff: 2026-11-30)"},
+        "data_cutoff": {"type": "string", "format": "date",
+                        "message": "'{key}' skal være en dato (ÅÅÅÅ-MM-DD), f.eks. 2026-11-30, "
+                                   "fant {value!r}",
+                        "missing": "mangler nøkkel 'data_cutoff' (datagrensen: utgaven bruker tall "
+                                   "kjent til og med denne datoen; legg til f.eks. "
+                                   "data_cutoff: 2026-11-30)"},
         "previous_edition": TEXT,
         "draft": {"type": "boolean", "message": "'{key}' skal være true eller false, fant {value!r}"},
     },
@@ -91,11 +93,6 @@ def load(path, params_dir=None):
         if raw["data_year"] > raw["reporting_year"] or raw["reporting_year"] > datetime.date.today().year + 1:
             problems.append(f"'data_year' ({raw['data_year']}) kan ikke være etter 'reporting_year' "
                             f"({raw['reporting_year']}), og rapportåret ikke langt fram i tid")
-        try:
-            datetime.date.fromisoformat(raw["data_cutoff"])
-        except ValueError:
-            problems.append(f"'data_cutoff' ({raw['data_cutoff']}) er ikke en gyldig dato; "
-                            "skriv ÅÅÅÅ-MM-DD, f.eks. 2026-11-30")
         if raw["edition"] != path.stem:
             problems.append(f"'edition' ({raw['edition']}) skal være lik filnavnet ({path.stem})")
         prev = raw.pop("previous_edition", None)

@@ -3,8 +3,9 @@ national code, units, chapters and exit codes. Every reader and writer imports f
 
 # -- observations (data/observations/<source>/<vintage>.csv and every delivery read into them) --
 COLUMNS = ["indicator", "period", "geo_level", "geo_code", "value", "status", "source", "ref"]
-SERIES_KEY = ["indicator", "period", "geo_level", "geo_code"]  # one value per key in a delivery
-KEY = SERIES_KEY + ["source"]  # one value per key in a vintage file (sources may overlap)
+VALUE_KEY = ["indicator", "period", "geo_level", "geo_code"]  # one value per key in a delivery
+KEY = VALUE_KEY + ["source"]  # one value per key in a vintage file (sources may overlap)
+SERIES = ["indicator", "geo_level", "geo_code"]  # one series: an indicator in one area
 STATUSES = ("", "provisional", "suppressed", "missing")
 # Vintages (ALFRED-style): every value carries the date it became known. One file per source
 # delivery, named by that date; a revision is a row in a later file, never an overwrite. An

@@ -11,6 +11,7 @@ from statusrapport.model import LOCALE
 
 PATTERN = re.compile(r"^(\d{4})(?:-(\d{4})|T([1-3])|H([12])|-(0[1-9]|1[0-2])(?:-(\d{2}))?)?$")
 HELP = "forventet f.eks. 2024, 2020-2024, 2021T1, 2022H1, 2022-03 eller 2022-03-31"
+PLAN_PERIOD = r"^\d{4}[–-]\d{4}$"  # not an observation period: the years of a plan, 2024–2027
 
 
 def _match(period):

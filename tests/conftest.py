@@ -127,9 +127,21 @@ def _builds(item):
     return any(_calls_a_build(d.func) for name in item.fixturenames for d in defs.get(name, ()))
 
 
+# Modules whose scenario takes minutes (the staff guide followed command by command, the vintage
+# walk, all 19 regions): pytest-xdist hands out modules in collection order, so these go first
+# and the two workers finish together instead of one waiting for the last of them.
+LONG_SCENARIOS = ("test_rehearsal.py", "test_vintages.py", "test_editions.py")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Tests that build an edition or copy the project are the slow tier (``-m build``);
-    ``make test-fast`` runs the rest."""
+    ``make test-fast`` runs the rest. Then the long scenarios first: this wrapper is outermost,
+    so it runs after pytest-randomly and pytest-reverse have ordered the tests, and keeps their
+    order within each module and among the others."""
     for item in items:
         if item.get_closest_marker("build") is None and _builds(item):
             item.add_marker(pytest.mark.build)
+    yield
+    rank = {name: n for n, name in enumerate(LONG_SCENARIOS)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))

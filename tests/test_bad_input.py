@@ -820,8 +820,8 @@ def test_renderer_fetches_nothing_and_links_only_https(proj, monkeypatch, capsys
         before = snapshot(proj)
         narrative(proj, f"Vurdering.\n\n![nett]({url}/p.png) ![fil]({secret.as_uri()}) "
                         f"[Klikk](javascript:alert(7)) [side]({url}/side) [data](data:text/html,x) "
-                        "[trygg](https://www.helsedirektoratet.no/)\n")
-        result = run_cli(proj, ("--chapter", "samhandling", "--format", "html,pdf"), monkeypatch,
+                        "[trygg](https://www.helsedirektoratet.no/)\n", chapter="finansiering")
+        result = run_cli(proj, ("--chapter", "finansiering", "--format", "html,pdf"), monkeypatch,
                          capsys)
         # The renderer itself, given HTML that names them directly (not through a narrative):
         from statusrapport.render import pdf

@@ -41,7 +41,7 @@ def test_edited_notebook_reruns_only_that_chapter(published_copy):
 
 def test_changed_data_file_reruns_exactly_its_readers(published_copy):
     project = published_copy
-    rel = "observations/ssb_kostra_11996/2026-11-23.csv"
+    rel = "observations/skde_helseatlas_somatikk/2026-12-01.csv"
     readers = {n for n, c in chapters(project).items() if f"data/{rel}" in c["reads"]}
     assert readers and readers != set(chapters(project))
     path = project / "data" / rel

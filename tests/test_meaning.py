@@ -242,6 +242,24 @@ def test_series_break_is_drawn_and_described():
     fig.png()
 
 
+def test_long_bar_labels_are_wrapped_at_phone_width_and_fit(recwarn):
+    """Indicator titles beside bars: at phone width they are broken over lines (so matplotlib
+    can lay the chart out) and the picture is taller; the wide picture keeps them whole."""
+    titles = ["Heltid blant sykepleiere uten videreutdanning i kommunene",
+              "Heltid blant jordmødre i kommunene", "Heltid blant vernepleiere i kommunene"]
+    data = pd.DataFrame({"label": titles, "value": [50.0, 42.2, 67.8]})
+    fig = figures.bars(data, id="t", caption="c", source="s", unit="prosent", decimals=1,
+                       highlight=(titles[1],))
+    wide, narrow = fig.pngs()
+    ax = fig.mpl.axes[0]
+    labels = {t.get_text(): t.get_fontweight() for t in ax.get_yticklabels()}
+    assert "Heltid blant sykepleiere\nuten videreutdanning i\nkommunene" in labels
+    assert labels["Heltid blant jordmødre i\nkommunene"] == "bold"
+    assert not [w for w in recwarn if "Tight layout not applied" in str(w.message)]
+    width, height = Image.open(io.BytesIO(narrow)).size
+    assert height > Image.open(io.BytesIO(wide)).size[1] * width / 1080
+
+
 def test_figures_are_deterministic():
     one = _line(["2013", "2019", "2021"], [58.0, 57.0, 55.0]).png()
     two = _line(["2013", "2019", "2021"], [58.0, 57.0, 55.0]).png()

@@ -169,6 +169,11 @@ def _warm_up(opt, root):
         opt.pool.submit(kernels.warm_up, str(root / "notebooks"), code)
 
 
+def _what_to_do(state):
+    shown = "; siden under er fra forrige vellykkede bygging" if state.page else ""
+    return f"Rett feilen og lagre filen, så bygges rapporten på nytt{shown}."
+
+
 def _build_once(opt, folder, state, say, saved_meanwhile):
     """One build; its failures are shown unless a file was saved while it ran (then the build
     checks would blame the chapters for the analyst's edit, and the next build starts at once)."""
@@ -179,7 +184,7 @@ def _build_once(opt, folder, state, say, saved_meanwhile):
     except StatusrapportError as err:
         if saved_meanwhile():
             return
-        state.update(ok=False, message=f"FEIL: {err}\nSiden under er fra forrige vellykkede bygging.")
+        state.update(ok=False, message=f"FEIL: {err}\n{_what_to_do(state)}")
         say(f"FEIL: {err}")
         return
     result = results[0]
@@ -189,8 +194,7 @@ def _build_once(opt, folder, state, say, saved_meanwhile):
         return
     if result.failures:
         errors = "\n".join(f"FEIL: {run.error}" for run in result.failures)
-        state.update(ok=False, message=f"{errors}\nRett feilen og lagre filen; siden under er fra "
-                                       "forrige vellykkede bygging.")
+        state.update(ok=False, message=f"{errors}\n{_what_to_do(state)}")
         say(errors)
         return
     page = (result.out_dir / "statusrapport.html").relative_to(folder).as_posix()

@@ -3,6 +3,7 @@ relies on colour alone, Norwegian number formatting, target as a reference line,
 written from the data."""
 
 import io
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -101,7 +102,8 @@ class Figure:
             if self.kind == "map":
                 self.mpl.set_size_inches(NARROW_WIDTH, h * NARROW_WIDTH / w)
             else:
-                self.mpl.set_size_inches(NARROW_WIDTH, max(h * 1.15, 3.2))
+                lines = _wrap_category_labels(self.mpl)
+                self.mpl.set_size_inches(NARROW_WIDTH, max(h * 1.15, 3.2) * (1 + 0.2 * (lines - 1)))
                 self.mpl.tight_layout()
             narrow = self._bytes()
         plt.close(self.mpl)
@@ -110,6 +112,23 @@ class Figure:
     def table(self):
         frame = self.data.astype(object).where(self.data.notna(), None)
         return {"columns": [str(c) for c in frame.columns], "rows": frame.values.tolist()}
+
+
+def _wrap_category_labels(fig, width=24):
+    """Long category names (indicator titles beside bars) would leave no room for the bars at
+    phone width: break them over lines there, bold ones still bold. Returns the most lines a
+    label now has (the picture is made taller for them)."""
+    most = 1
+    for ax in fig.axes:
+        labels = ax.get_yticklabels()
+        if not any(len(t.get_text()) > width for t in labels):
+            continue
+        wrapped = [textwrap.fill(t.get_text(), width) for t in labels]
+        ax.set_yticks(ax.get_yticks(), wrapped)
+        for tick, old in zip(ax.get_yticklabels(), labels):
+            tick.set_fontweight(old.get_fontweight())
+        most = max(most, *(w.count("\n") + 1 for w in wrapped))
+    return most
 
 
 class _TickFormatter(Formatter):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import yaml
 
+from statusrapport import periods
 from statusrapport.data import fileio, schema
 from statusrapport.errors import DataError, Problem
 from statusrapport.model import CHAPTERS, DIRECTIONS, INDICATOR_ID, LEVELS, UNITS
@@ -24,7 +25,7 @@ TARGET = {
                   "message": "target.value skal være et endelig tall (f.eks. 90)"},
         "comparator": {"enum": ["<", "<=", ">", ">="],
                        "message": "comparator skal være <, <=, > eller >="},
-        "plan": {"type": "string", "pattern": r"^\d{4}[–-]\d{4}$",
+        "plan": {"type": "string", "pattern": periods.PLAN_PERIOD,
                  "message": "target.plan skal være en planperiode, f.eks. 2024–2027"},
         "year": {"type": "integer", "message": "target.year skal være et årstall uten "
                                                "anførselstegn (f.eks. 2027)"},

@@ -18,7 +18,8 @@ from statusrapport.build import hashing
 from statusrapport.data import geography, narrative, observations, sources, tiltak, vintages
 from statusrapport.data.fileio import opened
 from statusrapport.errors import DataError, ParameterError, Problem
-from statusrapport.model import COLUMNS, NATIONAL, NATIONAL_CODE, RATE_DENOMINATOR, VINTAGE, split_status
+from statusrapport.model import (COLUMNS, NATIONAL, NATIONAL_CODE, RATE_DENOMINATOR, SERIES,
+                                 VINTAGE, split_status)
 
 
 # Source tables parsed in this process, shared by every Dataset in it (the chapters a warm
@@ -39,7 +40,7 @@ class _SourceTable:
         """{indicator: {level: {code: row positions}}}, so a query picks its rows instead of
         scanning the table."""
         index = {}
-        groups = self.frame.groupby(["indicator", "geo_level", "geo_code"], sort=False).indices
+        groups = self.frame.groupby(SERIES, sort=False).indices
         for (ind, level, code), pos in groups.items():
             index.setdefault(ind, {}).setdefault(level, {})[code] = pos
         return index
@@ -166,7 +167,7 @@ class Dataset:
         frame = frame[frame["period"].map(periods.end_year) <= self.edition.data_year]
         frame = frame.assign(name=[self.geography.name(lv, c) for lv, c in
                                    zip(frame["geo_level"], frame["geo_code"])])
-        return frame.sort_values(["indicator", "geo_level", "geo_code", "period"])
+        return frame.sort_values(SERIES + ["period"])
 
     def preload(self):
         """Parse every source this edition sees (and its previous edition's), as a warm kernel
@@ -200,7 +201,7 @@ class Dataset:
             return pd.DataFrame(columns=COLUMNS + ["name"])
         obs = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
         if len(pieces) > 1:  # each piece is sorted already; sources may interleave
-            obs = obs.sort_values(["indicator", "geo_level", "geo_code", "period"], kind="stable")
+            obs = obs.sort_values(SERIES + ["period"], kind="stable")
         return obs.reset_index(drop=True)
 
     def series(self, id, level=NATIONAL, code=NATIONAL_CODE):

@@ -11,7 +11,6 @@ from statusrapport.data import fileio, schema
 from statusrapport.build.hashing import sha256
 from statusrapport.errors import DataError, Problem
 
-DATE = r"^\d{4}-\d{2}-\d{2}$"
 RECORD = {
     "type": "object",
     "message": "forventet en kilde-post (nøkkel: verdi)",
@@ -21,10 +20,10 @@ RECORD = {
            for key, what in (("title", "tittel"), ("publisher", "utgiver"),
                              ("origin", "opphav: hvor og hvordan dataene ble hentet"),
                              ("licence", "lisens, f.eks. NLOD 2.0 eller CC BY 4.0"))},
-        "published": {"type": "string", "pattern": DATE,
+        "published": {"type": "string", "format": "date",
                       "message": "forventet en dato (ÅÅÅÅ-MM-DD) for når kilden ble publisert, "
                                  "f.eks. published: 2024-03-01"},
-        "retrieved": {"type": "string", "pattern": DATE,
+        "retrieved": {"type": "string", "format": "date",
                       "message": "forventet en dato (ÅÅÅÅ-MM-DD) for når dataene ble hentet, "
                                  "f.eks. retrieved: 2026-11-23"},
         "files": {

@@ -20,7 +20,6 @@ import pandas as pd
 from statusrapport.model import DELIVERIES_DIR, KEY, OBSERVATIONS_DIR, VINTAGE, vintage_file
 
 STEM = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:_(\d+))?$")  # 2026-12-01, or 2026-12-01_2 (same day)
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse(stem):
@@ -120,11 +119,12 @@ def migrate(data_dir, out=print):
 
 if __name__ == "__main__":
     from statusrapport.errors import DataError
+    from statusrapport.model import Exit
 
     try:
         moved = migrate(Path("data"))
     except DataError as err:
         print(f"FEIL: {err}", file=sys.stderr)
-        sys.exit(3)
+        sys.exit(Exit.DATA)
     print(f"{len(moved)} filer flyttet til vintage-mapper." if moved else
           "Ingen filer å flytte: alle kilder har allerede vintage-mapper.")

@@ -39,7 +39,7 @@ from statusrapport.data import catalogue as catalogue_mod
 from statusrapport.data import geography, observations, sources, vintages
 from statusrapport.errors import DataError, ParameterError, StatusrapportError, did_you_mean
 from statusrapport.ingest import derive, readers
-from statusrapport.model import COLUMNS, Exit, KEY, SERIES_KEY, delivery_dir, vintage_file
+from statusrapport.model import COLUMNS, Exit, KEY, VALUE_KEY, delivery_dir, vintage_file
 
 JUMP = 10  # a value ten times (or a tenth of) the previous one must be confirmed
 
@@ -234,11 +234,11 @@ def _plan(data, source_id, vintage, new, cat, geo, source_ids, today):
 
 def _previous_period(rec, old, new):
     """The value of the latest earlier period of the same series (known or in the delivery)."""
-    series = tuple(rec[k] for k in SERIES_KEY if k != "period")
+    series = tuple(rec[k] for k in VALUE_KEY if k != "period")
     multi = periods.is_multi_year(rec["period"])
     best = None
     for other in list(old.values()) + new.to_dict("records"):
-        if (tuple(other[k] for k in SERIES_KEY if k != "period") != series
+        if (tuple(other[k] for k in VALUE_KEY if k != "period") != series
                 or periods.is_multi_year(other["period"]) != multi
                 or not other["period"] < rec["period"] or other["value"] != other["value"]):
             continue

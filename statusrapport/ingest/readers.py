@@ -62,7 +62,7 @@ import pandas as pd
 from statusrapport import periods
 from statusrapport.data import fileio, schema
 from statusrapport.errors import DataError, Problem
-from statusrapport.model import COLUMNS, INDICATOR_ID, NATIONAL, NATIONAL_CODE, SERIES_KEY
+from statusrapport.model import COLUMNS, INDICATOR_ID, NATIONAL, NATIONAL_CODE, VALUE_KEY
 
 FORMATS = ("jsonstat2", "csv", "xlsx")
 GEO_PATTERNS = {  # what a code must look like at each level (data/README.md)
@@ -103,7 +103,7 @@ def read_delivery(path, spec: dict, source_id: str) -> pd.DataFrame:
         raise DataError(problems)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["value"] = frame["value"].astype(float)
-    frame = frame.sort_values(SERIES_KEY, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(VALUE_KEY, kind="stable").reset_index(drop=True)
     frame.attrs["notes"] = notes
     frame.attrs["ambiguous"] = ambiguous  # cells like "42.700" under decimal comma (Problems)
     return frame
