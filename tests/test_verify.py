@@ -39,3 +39,25 @@ def test_allow_errors_publishes_a_marked_draft(published_copy):
     html = (project / "output" / "2026" / "statusrapport.html").read_text(encoding="utf-8")
     assert "UTKAST" in html and "ValueError: testfeil" in html
     assert "kapitlet feilet under kjøring" in html
+
+
+def test_pdf_fingerprint_sees_a_changed_image_and_nothing_else(tmp_path):
+    """The same HTML gives the same PDF text and images; one changed picture is seen."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from statusrapport.build import verify
+    from statusrapport.render import pdf
+
+    def picture(color):
+        out = io.BytesIO()
+        Image.new("RGB", (20, 10), color).save(out, "PNG")
+        return f'<img alt="x" src="data:image/png;base64,{base64.b64encode(out.getvalue()).decode()}">'
+
+    for name, color in (("a", "red"), ("b", "red"), ("c", "green")):
+        pdf.write(f"<p>Tekst</p>{picture(color)}{picture('blue')}", tmp_path / f"{name}.pdf", "t")
+    a, b, c = (verify._pdf_fingerprint(tmp_path / f"{n}.pdf") for n in "abc")
+    assert a == b and len(a[1]) == 2
+    assert a[0] == c[0] and a[1][0] != c[1][0] and a[1][1] == c[1][1]

@@ -7,10 +7,13 @@ why (data, texts, or code). Deliveries dated after the edition's data cut-off ar
 so they are listed as notes, never as differences: a published edition is frozen."""
 
 import hashlib
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from statusrapport import edition as edition_mod
 from statusrapport.build import hashing, pipeline
@@ -19,15 +22,36 @@ from statusrapport.errors import ParameterError
 from statusrapport.render import manifest, publish
 
 
+_DRAW = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")  # "/Im3 Do": draw the XObject Im3
+
+
+def _images(content, xobjects, found):
+    """sha256 of each image as drawn, in drawing order (forms followed): the stored bytes, so
+    nothing is decoded; the same HTML always gives the same bytes."""
+    for name in _DRAW.findall(content):
+        obj = xobjects["/" + name.decode("latin-1")].get_object()
+        if obj.get("/Subtype") == "/Image":
+            mask = obj.get("/SMask")
+            found.append(hashlib.sha256(obj._data + (mask.get_object()._data if mask else b"")).hexdigest())
+        elif obj.get("/Subtype") == "/Form":
+            resources = obj.get("/Resources")
+            _images(obj.get_data(), (resources.get_object().get("/XObject") if resources else None) or {},
+                    found)
+
+
 def _pdf_fingerprint(path):
-    if not (shutil.which("pdftotext") and shutil.which("pdfimages")):
-        raise ParameterError("verify trenger pdftotext og pdfimages (Debian-pakken poppler-utils) "
-                             "for å sammenligne PDF-en")
+    """(text, images): what a reader sees of the PDF, without the bytes that differ per run."""
+    if not shutil.which("pdftotext"):
+        raise ParameterError("verify trenger pdftotext (Debian-pakken poppler-utils) for å "
+                             "sammenligne PDF-en")
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdfimages", "-png", str(path), f"{tmp}/img"], check=True)
-        images = [hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(tmp).iterdir())]
+    images = []
+    for page in PdfReader(path).pages:
+        content, resources = page.get_contents(), page.get("/Resources")
+        if content is not None:
+            _images(content.get_data(), (resources.get_object().get("/XObject") if resources else None)
+                    or {}, images)
     return text, images
 
 

@@ -71,6 +71,7 @@ INDICATOR = {
     "missing": "feltet mangler",
     "unknown": "ukjent felt '{key}'; gyldige felt: {known}",
 }
+RULES = INDICATOR["properties"]  # their texts also serve the checks a schema cannot make
 CATALOGUE = {
     "type": "object",
     "message": "forventet nøklene 'indicators' og 'results'",
@@ -147,12 +148,12 @@ def load(path, source_ids=None):
         where = _where(path, n, entry)
         srcs = tuple(s.strip() for s in entry["source"].split(","))
         if source_ids is not None and not set(srcs) <= set(source_ids):
-            problems.append(Problem(where, "ugyldig verdi, forventet id til poster i data/sources/",
-                                    column="source", value=entry["source"]))
+            problems.append(Problem(where, RULES["source"]["message"], column="source",
+                                    value=entry["source"]))
         plausible = entry.get("plausible")
         if plausible is not None and not plausible[0] < plausible[1]:
-            problems.append(Problem(where, "forventet [minste, største] rimelige verdi, f.eks. "
-                                    "plausible: [10, 120]", column="plausible", value=plausible))
+            problems.append(Problem(where, RULES["plausible"]["message"], column="plausible",
+                                    value=plausible))
         if entry["id"] in indicators:
             problems.append(Problem(where, "indikator-id er brukt før", column="id", value=entry["id"]))
         indicators[entry["id"]] = Indicator(

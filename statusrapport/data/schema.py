@@ -1,5 +1,5 @@
 """JSON Schema checks of the YAML files staff edit by hand (editions, the indicator catalogue,
-source records), with the problems in the staff guide's words.
+source records and their import specs), with the problems in the staff guide's words.
 
 A rule carries its own Norwegian text: ``message`` for a value that breaks it, ``missing`` for
 a required key that is absent (on the key's rule, or a template on the object's), ``unknown``
@@ -31,7 +31,7 @@ def _rules(schema, err):
     rules, rule = [schema], schema
     for step in list(err.absolute_schema_path)[:-1]:
         rule = rule[step]
-        if isinstance(rule, dict):
+        if isinstance(rule, dict) and step != "properties":  # not the map of names to rules
             rules.append(rule)
     return rules
 
