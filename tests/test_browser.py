@@ -165,9 +165,9 @@ def test_single_html_file_alone_opens_every_data_link(browser, html_path, tmp_pa
                 link.focus()  # by keyboard: a link that wraps onto two lines has no middle to click
                 s.page.keyboard.press("Enter")
             download = info.value
-            # saved before the next starts (Chromium drops a download started while one is saved)
-            text = Path(download.path()).read_text(encoding="utf-8")
+            s.page.wait_for_timeout(150)  # Chromium drops a download started while one is saved
             assert download.suggested_filename == name
+            text = Path(download.path()).read_text(encoding="utf-8")
             header = (html_path.parent / "data" / name).read_text(encoding="utf-8").splitlines()[0]
             assert text.splitlines()[0] == header and len(text.splitlines()) >= 2, name
         assert s.failed == [], s.failed

@@ -6,7 +6,6 @@ the inputs recorded in the published manifest are compared with the repository's
 why (data, texts, or code). Deliveries dated after the edition's data cut-off are not read by it,
 so they are listed as notes, never as differences: a published edition is frozen."""
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -32,7 +31,7 @@ def _images(content, xobjects, found):
         obj = xobjects["/" + name.decode("latin-1")].get_object()
         if obj.get("/Subtype") == "/Image":
             mask = obj.get("/SMask")
-            found.append(hashlib.sha256(obj._data + (mask.get_object()._data if mask else b"")).hexdigest())
+            found.append(hashing.sha256_bytes(obj._data + (mask.get_object()._data if mask else b"")))
         elif obj.get("/Subtype") == "/Form":
             resources = obj.get("/Resources")
             _images(obj.get_data(), (resources.get_object().get("/XObject") if resources else None) or {},
