@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib
 import pytest
 import yaml
 from filelock import FileLock
@@ -42,6 +43,13 @@ def run_build(project, *args, timeout=900):
     """Run ``build.py`` in ``project``; returns the CompletedProcess (never raises)."""
     return subprocess.run([sys.executable, "build.py", *args], cwd=project, capture_output=True,
                           text=True, timeout=timeout)
+
+
+@pytest.fixture(autouse=True)
+def _matplotlib_settings_restored():
+    """A test that sets a style (the guides' seaborn theme) leaves the next test's alone."""
+    with matplotlib.rc_context():
+        yield
 
 
 @pytest.fixture

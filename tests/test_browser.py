@@ -21,6 +21,9 @@ if not CHROMIUM.exists():
     pytest.skip("/usr/bin/chromium mangler (Debian-pakken chromium); nettlesertestene hoppes over",
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright er ikke installert")
+# Every test here reads the built report (some through fixtures chosen at run time, which the
+# conftest's marking cannot see): the slow tier.
+pytestmark = pytest.mark.build
 
 AXE = Path(__file__).parent / "vendor" / "axe" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

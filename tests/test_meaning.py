@@ -260,6 +260,17 @@ def test_long_bar_labels_are_wrapped_at_phone_width_and_fit(recwarn):
     assert height > Image.open(io.BytesIO(wide)).size[1] * width / 1080
 
 
+def test_value_ticks_of_bars_do_not_run_together_at_phone_width():
+    data = pd.DataFrame({"label": ["Helsefellesskap Oslo", "Helsefellesskap Finnmark"],
+                         "value": [717710.0, 75053.0]})
+    fig = figures.bars(data, id="t", caption="c", source="s", unit="antall")
+    fig.pngs()
+    fig.mpl.canvas.draw()
+    boxes = sorted((t.get_window_extent() for t in fig.mpl.axes[0].get_xticklabels()
+                    if t.get_text() and t.get_visible()), key=lambda b: b.x0)
+    assert len(boxes) >= 2 and all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:]))
+
+
 def test_figures_are_deterministic():
     one = _line(["2013", "2019", "2021"], [58.0, 57.0, 55.0]).png()
     two = _line(["2013", "2019", "2021"], [58.0, 57.0, 55.0]).png()

@@ -87,3 +87,25 @@ def test_one_chapter_builds_through_a_dask_cluster(cluster, tmp_path):
     assert "Akuttmedisin" in (out / "statusrapport.html").read_text(encoding="utf-8")
     # ... and the chapter really ran as a task on the cluster, not in a local process pool.
     assert cluster.scheduler.task_prefixes["execute"].state_counts["memory"] >= 1
+
+
+def test_a_chapter_cannot_change_the_style_of_the_next_chapter_in_the_same_kernel(tmp_path):
+    """A worker's kernel runs chapter after chapter: one that sets its own matplotlib style
+    (an analyst's seaborn theme) must not change the figures of the next."""
+    import subprocess
+    import sys
+
+    script = """
+from statusrapport.build import kernels
+kernels.warm_up(".", "from statusrapport.chapter import figures\\n"
+                     "import seaborn, matplotlib.pyplot as plt\\n"
+                     "open('first.txt', 'w').write(str(plt.rcParams['font.size']))\\n"
+                     "seaborn.set_theme(context='poster')")
+kernels.warm_up(".", "import matplotlib.pyplot as plt\\n"
+                     "open('next.txt', 'w').write(str(plt.rcParams['font.size']))")
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    first = (tmp_path / "first.txt").read_text()
+    assert first == "9.5" and (tmp_path / "next.txt").read_text() == first

@@ -2,8 +2,8 @@
 
 Starting a kernel and importing pandas and matplotlib costs more than most chapters take to
 run, so a worker keeps its kernel and only clears the namespace between chapters (``%reset``):
-every chapter still starts from empty variables, as in JupyterLab's "Restart and Run All",
-while modules stay imported. A kernel that died is replaced.
+every chapter still starts from empty variables and matplotlib's settings, as in JupyterLab's
+"Restart and Run All", while modules stay imported. A kernel that died is replaced.
 
 The kernel inherits ``STATUSRAPPORT_READ_LOG`` when it starts, so the log file is fixed per
 worker; it is emptied before each chapter and read after it."""
@@ -19,7 +19,17 @@ from jupyter_core.utils import run_sync
 
 from statusrapport.build.workers import die_with_parent
 
-RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+# Between chapters: empty variables, no open figures, and matplotlib's settings as a new kernel
+# has them (the house style included once the chapter helpers are imported), so a chapter that
+# changes the style (e.g. seaborn's theme) cannot change the next chapter's figures.
+RESET = """%reset -f
+import sys as _sys, matplotlib as _mpl, matplotlib.pyplot as _plt
+_plt.close("all")
+_mpl.rc_file_defaults()
+if "statusrapport.chapter.figures" in _sys.modules:
+    _mpl.rcParams.update(_sys.modules["statusrapport.chapter.figures"].RC)
+del _sys, _mpl, _plt
+"""
 
 
 class _KernelManager(AsyncKernelManager):
@@ -44,11 +54,25 @@ def _shutdown():
         Path(_kernel[2]).unlink(missing_ok=True)
 
 
+def _reset(km):
+    """Clear the kernel for the next chapter; False if that failed (it is then replaced)."""
+    km.close_clients()  # the previous chapter's
+    client = km.client()
+    client.start_channels()
+    try:
+        run_sync(client.wait_for_ready)(timeout=60)
+        reply = run_sync(client.execute_interactive)(RESET, store_history=False, timeout=60)
+    finally:
+        km.close_clients()
+    return reply["content"]["status"] == "ok"
+
+
 def acquire(cwd):
     """A clean kernel in ``cwd`` and the path of its read log (emptied)."""
     global _kernel
     cwd = str(cwd)
-    if _kernel is not None and (_kernel[1] != cwd or not run_sync(_kernel[0].is_alive)()):
+    if _kernel is not None and (_kernel[1] != cwd or not run_sync(_kernel[0].is_alive)()
+                                or not _reset(_kernel[0])):
         _shutdown()
         _kernel = None
     if _kernel is None:
@@ -62,15 +86,6 @@ def acquire(cwd):
                                   preexec_fn=die_with_parent)
         _kernel = (km, cwd, reads)
         util.Finalize(None, _shutdown, exitpriority=10)  # runs when the worker process exits
-    else:
-        _kernel[0].close_clients()  # the previous chapter's
-        client = _kernel[0].client()
-        client.start_channels()
-        try:
-            run_sync(client.wait_for_ready)(timeout=60)
-            run_sync(client.execute_interactive)(RESET, store_history=False, timeout=60)
-        finally:
-            _kernel[0].close_clients()
     Path(_kernel[2]).write_text("", encoding="utf-8")
     return _kernel[0], Path(_kernel[2])
 

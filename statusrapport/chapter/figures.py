@@ -102,7 +102,7 @@ class Figure:
             if self.kind == "map":
                 self.mpl.set_size_inches(NARROW_WIDTH, h * NARROW_WIDTH / w)
             else:
-                lines = _wrap_category_labels(self.mpl)
+                lines = _fit_phone_width(self.mpl)
                 self.mpl.set_size_inches(NARROW_WIDTH, max(h * 1.15, 3.2) * (1 + 0.2 * (lines - 1)))
                 self.mpl.tight_layout()
             narrow = self._bytes()
@@ -114,13 +114,19 @@ class Figure:
         return {"columns": [str(c) for c in frame.columns], "rows": frame.values.tolist()}
 
 
-def _wrap_category_labels(fig, width=24):
-    """Long category names (indicator titles beside bars) would leave no room for the bars at
-    phone width: break them over lines there, bold ones still bold. Returns the most lines a
-    label now has (the picture is made taller for them)."""
+def _fit_phone_width(fig, width=24):
+    """Bars beside category names (areas, indicator titles) at phone width: long names broken
+    over lines (bold ones still bold), so the bars keep their room, and two or three value
+    ticks instead of five, so numbers like 400 000 do not run into each other. Returns the most
+    lines a name now has (the picture is made taller for them)."""
     most = 1
     for ax in fig.axes:
         labels = ax.get_yticklabels()
+        if not any(any(c.isalpha() for c in t.get_text()) for t in labels):
+            continue  # not a category axis
+        locator = ax.xaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # "400 000" is as wide as a third of the axis
+            locator.set_params(nbins=2 if abs(ax.get_xlim()[1]) >= 10_000 else 3)
         if not any(len(t.get_text()) > width for t in labels):
             continue
         wrapped = [textwrap.fill(t.get_text(), width) for t in labels]
