@@ -115,15 +115,18 @@ def read_delivery(path, spec: dict, source_id: str) -> pd.DataFrame:
 _ID = {"type": "string", "pattern": INDICATOR_ID,
        "message": "indikator-id må være små bokstaver, siffer og _ (f.eks. ventetid_phbu)"}
 _MAPPING = {"type": "object", "message": "'{key}' må være en mapping"}
+
+
+def _one_of(key, values):
+    text = f"'{key}' må være en av {', '.join(values)}"
+    return {"enum": list(values), "message": text, "missing": text}
+
+
 SPEC = {  # the ``import:`` part of a source record
     "type": "object",
     "message": "forventet en mapping under 'import:'",
     "properties": {
-        "format": {"enum": list(FORMATS), "message": f"'format' må være en av {', '.join(FORMATS)}",
-                   "missing": f"'format' må være en av {', '.join(FORMATS)}"},
-        "geo_level": {"enum": list(GEO_PATTERNS),
-                      "message": f"'geo_level' må være en av {', '.join(GEO_PATTERNS)}",
-                      "missing": f"'geo_level' må være en av {', '.join(GEO_PATTERNS)}"},
+        "format": _one_of("format", FORMATS), "geo_level": _one_of("geo_level", GEO_PATTERNS),
         "geo_dimension": {}, "geo_code": {}, "geo_map": _MAPPING,
         "period_dimension": {}, "period": {},
         "indicator_dimension": {}, "indicator": _ID,
