@@ -24,6 +24,12 @@ from statusrapport.render import manifest, publish
 _DRAW = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")  # "/Im3 Do": draw the XObject Im3
 
 
+def _xobjects(owner):
+    """The XObjects a page or form names in its resources."""
+    resources = owner.get("/Resources")
+    return (resources.get_object().get("/XObject") if resources else None) or {}
+
+
 def _images(content, xobjects, found):
     """sha256 of each image as drawn, in drawing order (forms followed): the stored bytes, so
     nothing is decoded; the same HTML always gives the same bytes."""
@@ -33,9 +39,7 @@ def _images(content, xobjects, found):
             mask = obj.get("/SMask")
             found.append(hashing.sha256_bytes(obj._data + (mask.get_object()._data if mask else b"")))
         elif obj.get("/Subtype") == "/Form":
-            resources = obj.get("/Resources")
-            _images(obj.get_data(), (resources.get_object().get("/XObject") if resources else None) or {},
-                    found)
+            _images(obj.get_data(), _xobjects(obj), found)
 
 
 def _pdf_fingerprint(path):
@@ -47,10 +51,9 @@ def _pdf_fingerprint(path):
                           check=True).stdout
     images = []
     for page in PdfReader(path).pages:
-        content, resources = page.get_contents(), page.get("/Resources")
+        content = page.get_contents()
         if content is not None:
-            _images(content.get_data(), (resources.get_object().get("/XObject") if resources else None)
-                    or {}, images)
+            _images(content.get_data(), _xobjects(page), images)
     return text, images
 
 
