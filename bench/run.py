@@ -371,7 +371,7 @@ RENDER = textwrap.dedent("""\
             "data_year": "", "data_date": "", "region": "land", "region_name": "", "draft": False,
             "version": "", "commit": ""}
     t = time.perf_counter(); book = stitch.combine(runs, meta)
-    html, info = stitch.render_html(book, project / "report_templates"); t_stitch = time.perf_counter() - t
+    html, info = stitch.render_html(book, stitch.exporter(project / "report_templates")); t_stitch = time.perf_counter() - t
     t = time.perf_counter(); pdf.write(html, project / "_probe.pdf", "T"); t_pdf = time.perf_counter() - t
     print("RENDER", round(t_stitch, 2), round(t_pdf, 2))
 """)

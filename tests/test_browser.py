@@ -7,6 +7,7 @@ install``); the module is skipped when /usr/bin/chromium is missing.
 """
 
 import collections
+import contextlib
 import re
 import subprocess
 import tempfile
@@ -240,8 +241,13 @@ def test_contents_reachable_from_any_section(wide_and_phone):
     try:
         for sec in ids[::3] + [ids[-1]]:
             page.evaluate("id => { location.hash = id; }", sec)
-            page.wait_for_timeout(50)
             if width >= 1000:
+                # The scroll markers follow the scroll: wait for it (a busy machine is slow).
+                with contextlib.suppress(sync_api.TimeoutError):
+                    page.wait_for_function(
+                        "href => Array.from(document.querySelectorAll('nav.toc a'))"
+                        ".some(a => a.matches(':target-current') && a.getAttribute('href') === href)",
+                        arg=f"#{sec}", timeout=5000)
                 box = page.evaluate(
                     "() => { const r = document.querySelector('nav.toc').getBoundingClientRect();"
                     " return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; }")
@@ -251,6 +257,7 @@ def test_contents_reachable_from_any_section(wide_and_phone):
                     ".filter(a => a.matches(':target-current')).map(a => a.getAttribute('href'))")
                 assert current == [f"#{sec}"], (sec, current)
             else:
+                page.wait_for_timeout(50)
                 link = page.locator("a.to-toc")
                 assert link.is_visible() and link.get_attribute("href") == "#innhold"
                 box = link.bounding_box()

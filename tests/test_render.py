@@ -51,7 +51,7 @@ def _chapter(tmp_path, number=3, name="akuttmedisin"):
 
 def test_numbering_escaping_and_contract(tmp_path):
     book = stitch.combine([_chapter(tmp_path)], {"title": "T", "edition": "2026"})
-    html, info = stitch.render_html(book, ROOT / "report_templates")
+    html, info = stitch.render_html(book, stitch.exporter(ROOT / "report_templates"))
     assert [(h.number, h.text, h.id) for h in info["toc"]] == [
         ("3", "Akuttmedisin", "sec-3"), ("3.1", "Ambulanse", "sec-3-1"), ("3.2", "Legevakt", "sec-3-2")]
     (fig,), (tab,) = info["figures"], info["tables"]
@@ -66,7 +66,7 @@ def test_numbering_escaping_and_contract(tmp_path):
 
 def test_downloads_read_the_same_blocks(tmp_path):
     book = stitch.combine([_chapter(tmp_path)], {"title": "T", "edition": "2026"})
-    _, info = stitch.render_html(book, ROOT / "report_templates")
+    _, info = stitch.render_html(book, stitch.exporter(ROOT / "report_templates"))
     downloads.write(info["figures"] + info["tables"], tmp_path)
     assert (tmp_path / "data" / "figur_3_1.csv").read_bytes() == "år,verdi\r\n2024,12.5\r\n".encode()
     sheets = load_workbook(tmp_path / "tabeller.xlsx").sheetnames
@@ -126,7 +126,7 @@ def test_analysts_seaborn_figure_is_numbered_in_html_pdf_and_xlsx(tmp_path, monk
     nbformat.write(nb, path)
     book = stitch.combine([Run("psykisk_helse", 3, status="done", notebook=str(path))],
                           {"title": "T", "edition": "2026"})
-    html, info = stitch.render_html(book, ROOT / "report_templates")
+    html, info = stitch.render_html(book, stitch.exporter(ROOT / "report_templates"))
     (fig,) = info["figures"]
     assert fig.label == "Figur 3.1" and fig.caption == "Ventetid etter tjeneste"
     assert "Figur 3.1" in html and "Kilde: NPR (testverdier)" in html and "Figur N.n" not in html

@@ -67,8 +67,22 @@ def test_dask_check_shared_names_the_missing_path(cluster, tmp_path):
             pool.check_shared(tmp_path / "finnes-ikke")
 
 
+def test_a_chapter_worker_does_not_compile_the_iri_grammar():
+    """A spawned worker imports the execution module (papermill, nbformat, hence jsonschema):
+    rfc3987_syntax, installed for JupyterLab, would compile its grammar there (1,3 s per
+    process). Dates are still checked."""
+    import subprocess
+    import sys
+
+    code = ("import sys, statusrapport.build.execute, jsonschema; "
+            "print(sys.modules['rfc3987_syntax'], 'date' in jsonschema.FormatChecker().checkers)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["None", "True"]
+
+
 @pytest.mark.parametrize("address", ["ikke-en-adresse", "tcp://127.0.0.1:1"])
-def test_bad_scheduler_address_is_a_parameter_error(address):
+def test_bad_scheduler_address_is_a_parameter_error(address, monkeypatch):
+    monkeypatch.setattr(workers, "CONNECT_TIMEOUT", "1s")  # nothing answers there: no need to wait 10 s
     with pytest.raises(ParameterError):
         workers.make(address)
 

@@ -229,7 +229,8 @@ def _render(job):
     """HTML, chapter pages, downloads, PDF and manifest into the job's staging folder."""
     root, runs, staging, meta = job.root, job.runs, job.staging, job.meta
     book = stitch.combine(runs, meta)
-    html_text, info = stitch.render_html(book, root / "report_templates")
+    exporter = stitch.exporter(root / "report_templates")
+    html_text, info = stitch.render_html(book, exporter)
     (staging / "statusrapport.html").write_text(html_text, encoding="utf-8")
     titles = {h.number: h.text for h in info["toc"] if h.level == 1}
     pages = [{"href": f"kapittel-{r.number}-{r.chapter}.html", "number": str(r.number),
@@ -237,8 +238,7 @@ def _render(job):
     for i, run in enumerate(runs):  # each chapter also as its own page, for sharing
         pager = {"full": "statusrapport.html", "prev": pages[i - 1] if i else None,
                  "next": pages[i + 1] if i + 1 < len(pages) else None}
-        page, _ = stitch.render_html(stitch.combine([run], dict(meta, pager=pager)),
-                                     root / "report_templates")
+        page, _ = stitch.render_html(stitch.combine([run], dict(meta, pager=pager)), exporter)
         (staging / pages[i]["href"]).write_text(page, encoding="utf-8")
     downloads.write(sorted(info["figures"] + info["tables"], key=lambda b: b.order), staging)
     if "pdf" in job.formats:

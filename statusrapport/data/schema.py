@@ -8,13 +8,8 @@ concerned), ``{value!r}`` (the value found) and ``{known}`` (the allowed keys). 
 cannot say (a value that must match another file, or two values in order) stays in code."""
 
 import math
-import sys
 
-# jsonschema registers an "iri" format from rfc3987_syntax when that is installed (it is, for
-# JupyterLab), and importing it compiles a grammar: 1,4 s in every process that loads an
-# edition, the quick "nothing changed" answer included. These schemas use only "date".
-sys.modules.setdefault("rfc3987_syntax", None)
-import jsonschema  # noqa: E402
+import jsonschema
 
 
 def _finite(validator, finite, instance, schema):

@@ -172,9 +172,17 @@ class ReportExporter(TemplateExporter):
         return ".html"
 
 
-def render_html(book, templates_dir, template_name="statusrapport"):
+def exporter(templates_dir, template_name="statusrapport"):
+    """The HTML exporter for our templates. One build uses one for all its pages: an exporter
+    compiles the templates on first use."""
+    # optimistic_validation: the notebook is checked once, after the preprocessors, instead of
+    # after each of them (a dozen schema checks of a notebook full of figures).
+    return ReportExporter(extra_template_basedirs=[str(Path(templates_dir).resolve())],
+                          template_name=template_name, preprocessors=[NumberingPreprocessor],
+                          optimistic_validation=True)
+
+
+def render_html(book, exporter):
     """Returns (html, info) where info holds the contents, figures and tables with numbers."""
-    exporter = ReportExporter(extra_template_basedirs=[str(Path(templates_dir).resolve())],
-                              template_name=template_name, preprocessors=[NumberingPreprocessor])
     body, resources = exporter.from_notebook_node(book)
     return body, resources[META]
