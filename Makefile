@@ -15,8 +15,10 @@ $(STAMP): requirements.txt pyproject.toml
 report: $(STAMP)
 	$(PY) build.py
 
+# One module per worker at a time (module fixtures are built once), handed out in the order
+# tests/conftest.py gives them: the long scenarios first (xdist would sort by test count).
 test: $(STAMP)
-	$(PY) -m pytest -q -n 2 --dist loadscope
+	$(PY) -m pytest -q -n 2 --dist loadscope --no-loadscope-reorder
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -n 2 -m "not build"

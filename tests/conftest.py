@@ -15,6 +15,8 @@ import pytest
 import yaml
 from filelock import FileLock
 
+import statusrapport  # noqa: F401 - first, as in every build process (see its IRI note)
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_FIXTURES = {"built", "published_html", "published_copy", "project", "edition_2022"}
 PROJECT_PARTS = ("data", "notebooks", "params", "report_templates", "requirements.txt", "build.py")
@@ -135,10 +137,13 @@ def _builds(item):
     return any(_calls_a_build(d.func) for name in item.fixturenames for d in defs.get(name, ()))
 
 
-# Modules whose scenario takes minutes (the staff guide followed command by command, the vintage
-# walk, all 19 regions): pytest-xdist hands out modules in collection order, so these go first
-# and the two workers finish together instead of one waiting for the last of them.
-LONG_SCENARIOS = ("test_rehearsal.py", "test_vintages.py", "test_editions.py")
+# The modules that take a minute or more (the staff guide followed command by command, the
+# bad-input cases with the shared national build, all 19 regions, the browser checks, the cache,
+# the vintage walk), longest first as measured: `make test` has pytest-xdist hand out modules in
+# this order (--no-loadscope-reorder), so the two workers finish together instead of one
+# waiting for the last long module while the other is idle.
+LONG_SCENARIOS = ("test_rehearsal.py", "test_bad_input.py", "test_editions.py", "test_browser.py",
+                  "test_cache.py", "test_vintages.py", "test_verify.py")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
