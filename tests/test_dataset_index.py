@@ -72,3 +72,21 @@ def test_a_changed_file_is_parsed_again(tmp_path, monkeypatch):
     rel.write_text("".join(lines), encoding="utf-8")
     rehash(project, rel.relative_to(project / "data").as_posix())
     assert dataset.load(project, "2026").latest("ventetid_somatikk") == (period, value + 1)
+
+
+def test_the_next_chapter_gets_its_own_copy_of_a_series_and_still_reads_its_files(tmp_path,
+                                                                                 monkeypatch):
+    """A series is computed once per process, but a chapter that asks for it again still
+    depends on the source's files (the cache keys it on them) and gets its own copy."""
+    log = tmp_path / "reads.log"
+    monkeypatch.setenv("STATUSRAPPORT_READ_LOG", str(log))
+    monkeypatch.setattr(dataset, "_SERIES", {})
+    first = dataset.load(ROOT, "2026").series("ventetid_somatikk")
+    original = first["value"].copy()
+    first["value"] *= 100  # a chapter changing what it was given
+    log.write_text("", encoding="utf-8")  # the next chapter starts with an empty read log
+    again = dataset.load(ROOT, "2026").series("ventetid_somatikk")
+    pd.testing.assert_series_equal(again["value"], original)
+    reads = log.read_text(encoding="utf-8").split()
+    assert any("/observations/nki_kvalitetsindikatorer/" in r and r.endswith(".csv") for r in reads)
+    assert len(dataset._SERIES) >= 1

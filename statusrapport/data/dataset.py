@@ -27,6 +27,11 @@ from statusrapport.model import (COLUMNS, NATIONAL, NATIONAL_CODE, RATE_DENOMINA
 # the contents: each file's sha256 from its record, checked against the file before each use.
 _TABLES = {}
 _TABLES_KEPT = 64
+# Series computed from those tables, shared the same way (the 20 editions of `--region all` ask
+# for the same national series): keyed by the table objects themselves, so a key can never name
+# tables parsed later; a series leaves with its table.
+_SERIES = {}
+_SERIES_KEPT = 8192
 
 
 class _SourceTable:
@@ -66,7 +71,7 @@ class Dataset:
             known = ", ".join(sorted(self.geography.codes("helsefellesskap")))
             raise ParameterError(f"ukjent region '{region}'; bruk '{NATIONAL}' eller en av: {known}")
         self.region = region
-        self._tables, self._series = {}, {}
+        self._tables, self._series, self._visible = {}, {}, {}
 
     # -- region -----------------------------------------------------------------------------
     @property
@@ -111,9 +116,11 @@ class Dataset:
 
     def vintage_files(self, source_id):
         """The source's observation files this edition sees (dated at or before its cut-off)."""
-        return vintages.visible(vintages.files(self.data_dir, source_id,
-                                               self.sources[source_id].files),
-                                self.edition.data_cutoff)
+        if source_id not in self._visible:  # asked for by every query; a chapter is short
+            self._visible[source_id] = vintages.visible(
+                vintages.files(self.data_dir, source_id, self.sources[source_id].files),
+                self.edition.data_cutoff)
+        return self._visible[source_id]
 
     def knows(self, source_id):
         """Whether the source was known at the edition's cut-off: it has observations dated by
@@ -144,7 +151,9 @@ class Dataset:
             if key not in _TABLES:
                 _TABLES[key] = _SourceTable(self._read_source(paths))
                 if len(_TABLES) > _TABLES_KEPT:
-                    del _TABLES[next(iter(_TABLES))]
+                    gone = _TABLES.pop(next(iter(_TABLES)))
+                    for shared in [k for k in _SERIES if gone in k]:  # its series go with it
+                        del _SERIES[shared]
             else:
                 for path in paths:  # read all the same, as far as the build cache is concerned
                     opened(path)
@@ -177,14 +186,17 @@ class Dataset:
                 if ds.vintage_files(source_id):
                     ds._table(source_id)
 
+    def _known(self, ids):
+        unknown = [i for i in ids if i not in self.catalogue.indicators]
+        if unknown:
+            raise DataError(Problem("data/catalogue.yml", "ukjent indikator", value=", ".join(unknown)))
+
     def observations(self, ids, level=None, codes=None):
         """Observations of indicators ``ids`` up to the edition's data year, as known at its
         data cut-off (the latest vintage of each value), sorted by indicator, level, code and
         period."""
         ids = [ids] if isinstance(ids, str) else list(dict.fromkeys(ids))
-        unknown = [i for i in ids if i not in self.catalogue.indicators]
-        if unknown:
-            raise DataError(Problem("data/catalogue.yml", "ukjent indikator", value=", ".join(unknown)))
+        self._known(ids)
         wanted = {s for i in ids for s in self.catalogue.indicators[i].source}
         pieces = []
         for sid in sorted(s for s in wanted if self.vintage_files(s)):
@@ -210,14 +222,26 @@ class Dataset:
         same period, the source listed first in the catalogue is used."""
         key = (id, level, code)
         if key not in self._series:  # targets, values and tables ask for the same series
-            obs = self.observations(id, level, [code]).dropna(subset=["value"])
-            averages = obs["period"].map(periods.is_multi_year).astype(bool)
-            if (~averages).any():
-                obs = obs[~averages]
-            rank = {s: n for n, s in enumerate(self.indicator(id).source)}
-            obs = obs.assign(rank=obs["source"].map(rank)).sort_values(["period", "rank"])
-            self._series[key] = obs.drop_duplicates("period").drop(columns="rank").reset_index(drop=True)
+            self._known([id])
+            # Each table is asked for all the same, so the chapter depends on its files.
+            shared = key + tuple(self._table(s) for s in sorted(self.indicator(id).source)
+                                 if self.vintage_files(s))
+            if shared not in _SERIES:
+                _SERIES[shared] = self._compute_series(id, level, code)
+                if len(_SERIES) > _SERIES_KEPT:
+                    del _SERIES[next(iter(_SERIES))]
+            # A copy per chapter: one that changes its series cannot change the next chapter's.
+            self._series[key] = _SERIES[shared].copy()
         return self._series[key]
+
+    def _compute_series(self, id, level, code):
+        obs = self.observations(id, level, [code]).dropna(subset=["value"])
+        averages = obs["period"].map(periods.is_multi_year).astype(bool)
+        if (~averages).any():
+            obs = obs[~averages]
+        rank = {s: n for n, s in enumerate(self.indicator(id).source)}
+        obs = obs.assign(rank=obs["source"].map(rank)).sort_values(["period", "rank"])
+        return obs.drop_duplicates("period").drop(columns="rank").reset_index(drop=True)
 
     def points(self, id, level=NATIONAL, code=NATIONAL_CODE):
         """(period, value) pairs of :meth:`series`, sorted by period."""
