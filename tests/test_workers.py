@@ -105,7 +105,8 @@ def test_one_chapter_builds_through_a_dask_cluster(cluster, tmp_path):
 
 def test_a_chapter_cannot_change_the_style_of_the_next_chapter_in_the_same_kernel(tmp_path):
     """A worker's kernel runs chapter after chapter: one that sets its own matplotlib style
-    (an analyst's seaborn theme) must not change the figures of the next."""
+    (an analyst's seaborn theme) must not change the figures of the next, while the kernel's
+    own settings (its garbage collection) stay as the build set them."""
     import subprocess
     import sys
 
@@ -115,11 +116,14 @@ kernels.warm_up(".", "from statusrapport.chapter import figures\\n"
                      "import seaborn, matplotlib.pyplot as plt\\n"
                      "open('first.txt', 'w').write(str(plt.rcParams['font.size']))\\n"
                      "seaborn.set_theme(context='poster')")
-kernels.warm_up(".", "import matplotlib.pyplot as plt\\n"
-                     "open('next.txt', 'w').write(str(plt.rcParams['font.size']))")
+kernels.warm_up(".", "import gc, matplotlib.pyplot as plt\\n"
+                     "open('next.txt', 'w').write(str(plt.rcParams['font.size']))\\n"
+                     "open('gc.txt', 'w').write(str(gc.get_threshold()))")
 """
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     first = (tmp_path / "first.txt").read_text()
     assert first == "9.5" and (tmp_path / "next.txt").read_text() == first
+    # The kernel collects garbage as the build asks (kernels.GC_THRESHOLDS), chapter after chapter.
+    assert (tmp_path / "gc.txt").read_text() == "(50000, 20, 20)"

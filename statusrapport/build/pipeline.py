@@ -1,6 +1,7 @@
 """Building one edition: validate, execute chapters, stitch, render, publish atomically."""
 
 import datetime
+import gc
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from statusrapport import __version__
 from statusrapport.periods import label as period_label
 from statusrapport import edition as edition_mod
 from statusrapport.build import chapters, execute, hashing, workers
+from statusrapport.build.kernels import GC_THRESHOLDS
 from statusrapport.data import validate, vintages
 from statusrapport.data.dataset import Dataset
 from statusrapport.errors import DataError
@@ -227,6 +229,7 @@ def _meta(ds, ed, root, draft):
 
 def _render(job):
     """HTML, chapter pages, downloads, PDF and manifest into the job's staging folder."""
+    gc.set_threshold(*GC_THRESHOLDS)  # as in the kernels: WeasyPrint allocates as much
     root, runs, staging, meta = job.root, job.runs, job.staging, job.meta
     book = stitch.combine(runs, meta)
     exporter = stitch.exporter(root / "report_templates")
