@@ -41,6 +41,14 @@ class _SourceTable:
         self.frame = frame
 
     @cached_property
+    def values(self):
+        return self.frame["value"].to_numpy()
+
+    @cached_property
+    def periods(self):
+        return self.frame["period"].to_numpy(dtype=object)
+
+    @cached_property
     def positions(self):
         """{indicator: {level: {code: row positions}}}, so a query picks its rows instead of
         scanning the table."""
@@ -235,6 +243,21 @@ class Dataset:
         return self._series[key]
 
     def _compute_series(self, id, level, code):
+        tables = [self._table(s) for s in self.indicator(id).source if self.vintage_files(s)]
+        if len(tables) != 1:  # several sources (or none): the general query below
+            return self._merged_series(id, level, code)
+        # One source: its table is sorted by series and period and holds one value per period,
+        # so the series is the table's rows for it, less missing values and (where yearly
+        # values exist) multi-year averages.
+        table = tables[0]
+        pos = table.positions.get(id, {}).get(level, {}).get(code, np.array([], dtype=np.intp))
+        pos = pos[~np.isnan(table.values[pos])]
+        averages = np.array([periods.is_multi_year(p) for p in table.periods[pos]], dtype=bool)
+        if (~averages).any():
+            pos = pos[~averages]
+        return table.frame.take(pos).reset_index(drop=True)
+
+    def _merged_series(self, id, level, code):
         obs = self.observations(id, level, [code]).dropna(subset=["value"])
         averages = obs["period"].map(periods.is_multi_year).astype(bool)
         if (~averages).any():
