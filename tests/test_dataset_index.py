@@ -32,7 +32,8 @@ def ds():
 def test_index_answers_equal_a_full_scan(ds):
     two_sources = next(i.id for i in ds.catalogue.indicators.values() if len(i.source) > 1
                        and all(ds.vintage_files(s) for s in i.source))
-    queries = [("ventetid_somatikk", None, None), ("ventetid_somatikk", "rhf", None),
+    queries = [("ventetid_somatikk", None, None),
+               ("ventetid_somatikk", "rhf", None),  # rows from one of its two sources
                (two_sources, None, None), (["befolkning", "ventetid_tsb"], "hf", ["ous", "ahus"]),
                ("befolkning", NATIONAL, [NATIONAL_CODE]), ("befolkning", "hf", ["finnes_ikke"]),
                (["ventetid_tsb", "ventetid_tsb"], None, None)]

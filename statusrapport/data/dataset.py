@@ -219,10 +219,11 @@ class Dataset:
             pieces.append(table.frame.take(pos))
         if not pieces:
             return pd.DataFrame(columns=COLUMNS + ["name"])
-        obs = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
-        if len(pieces) > 1:  # each piece is sorted already; sources may interleave
-            obs = obs.sort_values(SERIES + ["period"], kind="stable")
-        return obs.reset_index(drop=True)
+        filled = [p for p in pieces if len(p)]
+        if len(filled) <= 1:  # one source has rows: they are sorted already
+            return (filled or pieces)[0].reset_index(drop=True)
+        # each piece is sorted already; sources may interleave
+        return pd.concat(pieces).sort_values(SERIES + ["period"], kind="stable").reset_index(drop=True)
 
     def series(self, id, level=NATIONAL, code=NATIONAL_CODE):
         """One value per period (rows of observations), missing values left out. Multi-year
