@@ -233,18 +233,18 @@ class Dataset:
         if key not in self._series:  # targets, values and tables ask for the same series
             self._known([id])
             # Each table is asked for all the same, so the chapter depends on its files.
-            shared = key + tuple(self._table(s) for s in sorted(self.indicator(id).source)
-                                 if self.vintage_files(s))
+            tables = tuple(self._table(s) for s in self.indicator(id).source if self.vintage_files(s))
+            shared = key + tables
             if shared not in _SERIES:
-                _SERIES[shared] = self._compute_series(id, level, code)
+                _SERIES[shared] = self._compute_series(id, level, code, tables)
                 if len(_SERIES) > _SERIES_KEPT:
                     del _SERIES[next(iter(_SERIES))]
             # A copy per chapter: one that changes its series cannot change the next chapter's.
             self._series[key] = _SERIES[shared].copy()
         return self._series[key]
 
-    def _compute_series(self, id, level, code):
-        tables = [self._table(s) for s in self.indicator(id).source if self.vintage_files(s)]
+    def _compute_series(self, id, level, code, tables):
+        """``tables``: the parsed tables of the indicator's sources that this edition sees."""
         if len(tables) != 1:  # several sources (or none): the general query below
             return self._merged_series(id, level, code)
         # One source: its table is sorted by series and period and holds one value per period,
